@@ -1,0 +1,111 @@
+package main
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/spec"
+)
+
+// Shell completion. Completion never prints diagnostics: a file that does
+// not load simply completes nothing.
+
+// completeCapabilityFile completes the FILE argument with YAML files.
+func completeCapabilityFile(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return []cobra.Completion{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+}
+
+// completeRunArgs completes "naftiko run FILE OPERATION": FILE with YAML
+// files, OPERATION with the references of FILE's operations.
+func (a *app) completeRunArgs(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	switch len(args) {
+	case 0:
+		return completeCapabilityFile(cmd, args, toComplete)
+	case 1:
+		e := quietEngine(args[0])
+		if e == nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, op := range e.Operations() {
+			if strings.HasPrefix(op.Ref, toComplete) {
+				out = append(out, cobra.CompletionWithDesc(op.Ref, firstLine(op.Description)))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+	return nil, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeParam completes --param with NAME= for each input of the chosen
+// operation, and the values true and false for a boolean input.
+func (a *app) completeParam(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) < 2 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	e := quietEngine(args[0])
+	if e == nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	op, err := e.Resolve(args[1])
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	if name, _, ok := strings.Cut(toComplete, "="); ok {
+		i := slices.IndexFunc(op.Inputs, func(in engine.Input) bool { return in.Name == name })
+		if i >= 0 && op.Inputs[i].Type == "boolean" {
+			return []cobra.Completion{name + "=true", name + "=false"}, cobra.ShellCompDirectiveNoFileComp
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, in := range op.Inputs {
+		if strings.HasPrefix(in.Name, toComplete) {
+			desc := inputType(in) + ", " + requiredText(in.Required)
+			if d := firstLine(in.Description); d != "" {
+				desc += ": " + d
+			}
+			out = append(out, cobra.CompletionWithDesc(in.Name+"=", desc))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeBaseURI completes --base-uri with NAMESPACE= for each consumed
+// adapter of FILE.
+func (a *app) completeBaseURI(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) < 1 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	c, err := spec.LoadFile(args[0])
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, ad := range c.Consumes {
+		v := ad.Namespace + "="
+		if strings.HasPrefix(v, toComplete) && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// quietEngine loads path and builds an engine, or returns nil.
+func quietEngine(path string) *engine.Engine {
+	c, err := spec.LoadFile(path)
+	if err != nil {
+		return nil
+	}
+	e, err := engine.New(c)
+	if err != nil {
+		return nil
+	}
+	return e
+}

@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/naftiko/naftiko/binder"
+	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/spec"
+)
+
+// runFlags holds the flags of "naftiko run".
+type runFlags struct {
+	params   []string
+	body     string
+	headers  []string
+	baseURIs []string
+	envFiles []string
+	dryRun   bool
+	curl     bool
+	verbose  bool
+	output   string
+	timeout  time.Duration
+	retries  int
+	maxResp  byteSize
+}
+
+const runLong = `Call one consumed operation of a capability and print its result on stdout.
+
+OPERATION is the operation's name (ListOrganizationMemberships), or
+NAMESPACE.NAME or NAMESPACE.RESOURCE.NAME when the name alone is ambiguous;
+"naftiko ops FILE" lists them. "naftiko run FILE OPERATION --help" lists the
+operation's inputs.
+
+Input values:
+  --param NAME=VALUE     one input; repeat it for arrays (--param id=a --param id=b).
+                         The value is split at the first "=" and never at commas.
+  --param NAME=@path     read the value from a file.
+  --param NAME=-         read the value from stdin (also NAME=@-).
+  --param NAME=@@text    a value starting with "@" (here "@text").
+  --body @file|-|text    send exactly this request body instead of building one.
+Values are converted by the input's declared type (integer, number, boolean,
+array, object); an object or array may be given as JSON text. stdin can feed
+only one of them.
+
+Headers, addresses and secrets:
+  -H 'Name: value'       add a header over every other source; the value is a
+                         template, so -H 'Authorization: Bearer {{CLERK_SECRET_KEY}}'
+                         uses a bound secret. -H 'Name:' removes a header.
+  --base-uri URL         send to URL instead of every adapter's baseUri;
+  --base-uri NS=URL      or only for the adapter of namespace NS.
+  --env-file PATH        read variables from a dotenv file before the environment
+                         (repeatable; later files win).
+Secrets are read only when a call needs them and are printed as ****.
+
+Output:
+  The result is printed as JSON (indented on a terminal, compact otherwise),
+  as YAML with -o yaml, or as the response body exactly as received with -o raw.
+  --dry-run prints the request instead of sending it; --curl prints it as a
+  curl command. -v prints the request and response headers on stderr.
+
+Exit status:
+  0 success; 1 network, output or internal error; 2 usage, document, binding or
+  request error; 4 the upstream answered 4xx; 5 the upstream answered 5xx;
+  130 interrupted. On a 4xx or 5xx answer, the error body is printed on stdout
+  and a one-line summary on stderr.`
+
+const runExample = `  # Call an operation; repeat --param for an array input.
+  naftiko run capabilities/clerk/organization-memberships.yaml ListOrganizationMemberships \
+      --param organization_id=org_2RwC6 --param user_id=user_a --param user_id=user_b \
+      --param order_by=+created_at
+
+  # See the inputs of the operation.
+  naftiko run capabilities/clerk/organization-memberships.yaml ListOrganizationMemberships --help
+
+  # Print the request instead of sending it.
+  naftiko run capabilities/clerk/organization-memberships.yaml ListOrganizationMemberships \
+      --param organization_id=org_2RwC6 --dry-run
+
+  # Send a JSON body read from a file, with the secret from a dotenv file.
+  naftiko run capabilities/clerk/organization-memberships.yaml CreateOrganizationMembership \
+      --param organization_id=org_2RwC6 --param body=@membership.json --env-file .env
+
+  # Call a local mock of the API and print the result as YAML.
+  naftiko run capabilities/clerk/organization-memberships.yaml ListOrganizationMemberships \
+      --param organization_id=org_2RwC6 --base-uri http://localhost:8080 -o yaml`
+
+// newRunCmd builds "naftiko run".
+func (a *app) newRunCmd() *cobra.Command {
+	f := &runFlags{maxResp: byteSize(engine.DefaultMaxResponseSize)}
+	cmd := &cobra.Command{
+		Use:               "run FILE OPERATION [--param NAME=VALUE]...",
+		Short:             "Call one operation of a capability and print its result",
+		Long:              runLong,
+		Example:           runExample,
+		Args:              runArgs,
+		ValidArgsFunction: a.completeRunArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.run(cmd.Context(), cmd, args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringArrayVarP(&f.params, "param", "p", nil, "input `NAME=VALUE` (repeatable; VALUE may be @path, - for stdin, or @@text for a literal @)")
+	fl.StringVar(&f.body, "body", "", "request body: @path, - for stdin, or the text itself")
+	fl.StringArrayVarP(&f.headers, "header", "H", nil, "extra header `'Name: value'` (repeatable; value is a {{VAR}} template; 'Name:' removes it)")
+	fl.StringArrayVar(&f.baseURIs, "base-uri", nil, "replace the baseUri: `URL` for every adapter or NAMESPACE=URL for one (repeatable)")
+	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a dotenv `PATH` first (repeatable; later files win)")
+	fl.StringVarP(&f.output, "output", "o", "json", "result format: json, yaml or raw (the body as received)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the request that would be sent and send nothing")
+	fl.BoolVar(&f.curl, "curl", false, "print the request as a curl command and send nothing")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print request and response headers and every load warning on stderr")
+	fl.DurationVar(&f.timeout, "timeout", engine.DefaultTimeout, "time allowed to each attempt (Go duration: 500ms, 30s, 2m)")
+	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retries of a GET or HEAD after a network error or a 429, 502, 503 or 504")
+	fl.Var(&f.maxResp, "max-response-size", "largest response body read, in bytes (64MiB, 1048576)")
+	cmd.MarkFlagsMutuallyExclusive("dry-run", "curl")
+
+	_ = cmd.RegisterFlagCompletionFunc("param", a.completeParam)
+	_ = cmd.RegisterFlagCompletionFunc("base-uri", a.completeBaseURI)
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(outputFormats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("header", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("timeout", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("retries", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("max-response-size", cobra.NoFileCompletions)
+
+	defaultHelp := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		a.runHelp(c, defaultHelp)
+	})
+	return cmd
+}
+
+// runArgs checks the positional arguments of "naftiko run".
+func runArgs(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return &spec.Error{Kind: spec.KindUsage,
+			Msg:  "run needs a capability FILE and an OPERATION",
+			Hint: "naftiko run FILE OPERATION [--param NAME=VALUE]...; list the operations with 'naftiko ops FILE'"}
+	case len(args) == 1:
+		return &spec.Error{Kind: spec.KindUsage,
+			Msg:  "run needs the OPERATION to call after " + args[0],
+			Hint: "list the operations with 'naftiko ops " + args[0] + "'"}
+	case len(args) > 2:
+		return &spec.Error{Kind: spec.KindUsage,
+			Msg:  fmt.Sprintf("unexpected argument %q after the operation", args[2]),
+			Hint: "pass inputs as --param NAME=VALUE"}
+	}
+	return nil
+}
+
+// run implements "naftiko run FILE OPERATION".
+func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *runFlags) error {
+	file, ref := args[0], args[1]
+
+	// Flag checks that need no file come first.
+	if err := checkOutputFormat(f.output); err != nil {
+		return err
+	}
+	if f.timeout <= 0 {
+		return usageErrorf("--timeout %s: must be positive", f.timeout)
+	}
+	if f.retries < 0 {
+		return usageErrorf("--retries %d: must be 0 or more", f.retries)
+	}
+	opts := []engine.Option{
+		engine.WithTimeout(f.timeout),
+		engine.WithRetries(f.retries),
+		engine.WithMaxResponseSize(int64(f.maxResp)),
+		engine.WithUserAgent("naftiko/" + versionString()),
+	}
+	for _, h := range f.headers {
+		name, value, err := splitHeader(h)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, engine.WithHeader(name, value))
+	}
+	for _, b := range f.baseURIs {
+		ns, uri, err := parseBaseURI(b)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, engine.WithBaseURI(ns, uri))
+	}
+	type rawParam struct{ name, value string }
+	var raw []rawParam
+	for _, p := range f.params {
+		name, value, err := splitParam(p)
+		if err != nil {
+			return err
+		}
+		raw = append(raw, rawParam{name, value})
+	}
+	if len(f.envFiles) > 0 {
+		lookup, err := binder.EnvFiles(f.envFiles, os.LookupEnv)
+		if err != nil {
+			return envFileError(err)
+		}
+		opts = append(opts, engine.WithLookup(lookup))
+	}
+	if f.verbose {
+		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
+	}
+
+	c, err := a.load(file)
+	if err != nil {
+		return err
+	}
+	e, err := engine.New(c, opts...)
+	if err != nil {
+		return err
+	}
+	op, err := e.Resolve(ref)
+	if err != nil {
+		return err
+	}
+	a.printWarnings(c, op.Source, f.verbose)
+
+	// Values are read only once the operation is known, so that a mistyped
+	// operation does not wait for stdin.
+	params := map[string]any{}
+	for _, p := range raw {
+		v, err := a.paramValue(p.name, p.value)
+		if err != nil {
+			return err
+		}
+		switch prev := params[p.name].(type) {
+		case nil:
+			params[p.name] = v
+		case string:
+			params[p.name] = []string{prev, v}
+		case []string:
+			params[p.name] = append(prev, v)
+		}
+	}
+	var callOpts []engine.CallOption
+	if cmd.Flags().Changed("body") {
+		o, err := a.bodyOption(f.body)
+		if err != nil {
+			return err
+		}
+		callOpts = append(callOpts, o)
+	}
+
+	if f.dryRun || f.curl {
+		p, err := e.Prepare(ctx, ref, params, callOpts...)
+		if err != nil {
+			return err
+		}
+		print := p.Dump
+		if f.curl {
+			print = p.Curl
+		}
+		if err := print(a.stdout); err != nil {
+			return outputError(err)
+		}
+		return nil
+	}
+
+	res, err := e.Call(ctx, ref, params, callOpts...)
+	if err != nil {
+		var se *spec.Error
+		if errors.As(err, &se) && se.Kind == spec.KindUpstream {
+			a.writeErrorBody(se, f.output)
+		}
+		return err
+	}
+	return a.writeResult(res, f.output)
+}
+
+// paramValue reads the value of --param name=value, following @path, -
+// and @@ (SPEC.md §6.4).
+func (a *app) paramValue(name, value string) (string, error) {
+	flag := "--param " + name + "=" + value
+	switch kind, text := classifyValue(value); kind {
+	case fromStdin:
+		b, err := a.stdin.read(flag)
+		return string(b), err
+	case fromFile:
+		return readValueFile(flag, text)
+	default:
+		return text, nil
+	}
+}
+
+// bodyOption turns --body into a call option: @path streams the file,
+// - reads stdin, anything else is the body text.
+func (a *app) bodyOption(value string) (engine.CallOption, error) {
+	flag := "--body " + value
+	switch kind, text := classifyValue(value); kind {
+	case fromStdin:
+		b, err := a.stdin.read(flag)
+		if err != nil {
+			return nil, err
+		}
+		return engine.WithRawBody(b), nil
+	case fromFile:
+		if text == "" {
+			return nil, usageErrorf("%s: no file name after @", flag)
+		}
+		fi, err := os.Stat(text)
+		if err != nil {
+			return nil, usageErrorf("%s: %v", flag, unwrapPathError(err))
+		}
+		if fi.IsDir() {
+			return nil, usageErrorf("%s: %s is a directory", flag, text)
+		}
+		return engine.WithBodyFile(text), nil
+	default:
+		return engine.WithRawBody([]byte(text)), nil
+	}
+}
+
+// envFileError makes a failure to read --env-file files a usage error.
+func envFileError(err error) error {
+	var se *spec.Error
+	if errors.As(err, &se) {
+		if se.Kind == spec.KindInternal {
+			se.Kind = spec.KindUsage
+		}
+		return se
+	}
+	return usageErrorf("--env-file: %v", unwrapPathError(err))
+}
+
+// verboseLogger logs the engine's messages on w without timestamps, so that
+// -v output is stable.
+func verboseLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
+			if len(groups) == 0 && at.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return at
+		},
+	}))
+}

@@ -1,0 +1,143 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/naftiko/naftiko/binder"
+)
+
+const mask = "****"
+
+// Dump writes the request as --dry-run prints it: the request line, the
+// headers sorted by name, a blank line and the body. Secrets are masked.
+func (p *Prepared) Dump(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString(p.Method)
+	b.WriteByte(' ')
+	b.WriteString(p.e.red.Redact(p.URL))
+	b.WriteByte('\n')
+	p.e.writeHeaders(&b, p.Header, "")
+	switch {
+	case p.BodyFile != "":
+		fmt.Fprintf(&b, "\n<body streamed from %s>\n", p.BodyFile)
+	case len(p.Body) > 0:
+		b.WriteByte('\n')
+		b.WriteString(p.e.red.Redact(string(p.Body)))
+		if !strings.HasSuffix(b.String(), "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Curl writes an equivalent curl command. Secrets read from environment
+// variables appear as "$VAR" references, other secrets as ****.
+func (p *Prepared) Curl(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("curl")
+	if p.Method != http.MethodGet {
+		b.WriteString(" -X " + p.Method)
+	}
+	b.WriteString(" " + p.word(p.URL))
+	for _, k := range sortedKeys(p.Header) {
+		for _, v := range p.Header[k] {
+			b.WriteString(" \\\n  -H " + p.word(k+": "+v))
+		}
+	}
+	switch {
+	case p.BodyFile != "":
+		b.WriteString(" \\\n  --data-binary " + shellQuote("@"+p.BodyFile))
+	case len(p.Body) > 0:
+		b.WriteString(" \\\n  --data-binary " + p.word(string(p.Body)))
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// word quotes s for a POSIX shell, replacing secrets read from environment
+// variables by "$VAR" references and masking every other secret.
+func (p *Prepared) word(s string) string {
+	var out strings.Builder
+	for s != "" {
+		at, secret := -1, ""
+		for v := range p.envRefs {
+			if i := strings.Index(s, v); i >= 0 && (at < 0 || i < at || i == at && len(v) > len(secret)) {
+				at, secret = i, v
+			}
+		}
+		if at < 0 {
+			out.WriteString(shellQuote(p.e.red.Redact(s)))
+			break
+		}
+		if at > 0 {
+			out.WriteString(shellQuote(p.e.red.Redact(s[:at])))
+		}
+		out.WriteString(`"$` + p.envRefs[secret] + `"`)
+		s = s[at+len(secret):]
+	}
+	if out.Len() == 0 {
+		return "''"
+	}
+	return out.String()
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func sortedKeys(h http.Header) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// writeHeaders writes headers sorted by name, sensitive ones masked whole
+// and the rest redacted.
+func (e *Engine) writeHeaders(b *strings.Builder, h http.Header, prefix string) {
+	for _, k := range sortedKeys(h) {
+		for _, v := range h[k] {
+			b.WriteString(prefix)
+			b.WriteString(k)
+			b.WriteString(": ")
+			if binder.SensitiveHeader(k) {
+				b.WriteString(mask)
+			} else {
+				b.WriteString(e.red.Redact(v))
+			}
+			b.WriteByte('\n')
+		}
+	}
+}
+
+func (e *Engine) traceRequest(pr *Prepared, req *http.Request) {
+	if e.trace == nil {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, e.red.Redact(req.URL.String()))
+	e.writeHeaders(&b, req.Header, "> ")
+	e.traceMu.Lock()
+	defer e.traceMu.Unlock()
+	io.WriteString(e.trace, b.String())
+}
+
+func (e *Engine) traceResponse(resp *http.Response) {
+	if e.trace == nil {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "< %s %s\n", resp.Proto, resp.Status)
+	e.writeHeaders(&b, resp.Header, "< ")
+	e.traceMu.Lock()
+	defer e.traceMu.Unlock()
+	io.WriteString(e.trace, b.String())
+}

@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/naftiko/naftiko/binder"
+	"github.com/naftiko/naftiko/spec"
+)
+
+// scope resolves template placeholders during one call (SPEC.md §5.2).
+type scope struct {
+	ctx  context.Context
+	e    *Engine
+	p    *plan
+	vals map[string]value
+	// envRefs maps secret values read from environment variables to the
+	// variable's name, for --curl.
+	envRefs map[string]string
+}
+
+// where names the kind of template being rendered, for messages and for
+// the rules that differ between them.
+type where int
+
+const (
+	inGeneral where = iota
+	inAuth          // authentication fields: names never become inputs
+	inBaseURI       // baseUri: likewise
+)
+
+// lookup resolves a placeholder name. found is false when no rule matches.
+func (s *scope) lookup(name string) (value, bool, error) {
+	if v, ok := s.vals[name]; ok {
+		return v, true, nil
+	}
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		pre, rest := name[:i], name[i+1:]
+		if s.e.prefixes[pre] || pre == s.p.ref.Adapter.Namespace {
+			if v, ok := s.vals[rest]; ok {
+				return v, true, nil
+			}
+			if _, ok := s.p.inputs[rest]; ok {
+				return value{}, false, nil
+			}
+		}
+		if s.e.binds.HasNamespace(pre) || pre == "env" {
+			bv, err := s.e.binds.NSVar(s.ctx, pre, rest)
+			if err != nil {
+				return value{}, false, err
+			}
+			s.noteEnv(pre, rest, bv)
+			return secretValue(bv), true, nil
+		}
+	}
+	if s.e.binds.Has(name) {
+		bv, err := s.e.binds.Var(s.ctx, name)
+		if err != nil {
+			return value{}, false, err
+		}
+		s.noteEnv("", name, bv)
+		return secretValue(bv), true, nil
+	}
+	return value{}, false, nil
+}
+
+func secretValue(v binder.Value) value {
+	t := v.Reveal()
+	return value{v: t, text: t, raw: true}
+}
+
+// noteEnv remembers which environment variable a secret came from.
+func (s *scope) noteEnv(ns, name string, v binder.Value) {
+	key := ""
+	for _, b := range s.e.binds.Variables() {
+		if b.Name == name && (ns == "" || b.Namespace == ns) {
+			if b.Location == "" {
+				key = b.Key
+			} else {
+				key = ""
+			}
+		}
+	}
+	if key == "" && ns == "env" && !s.e.binds.Has(name) {
+		key = name
+	}
+	if key == "" || v.Reveal() == "" {
+		return
+	}
+	if s.envRefs == nil {
+		s.envRefs = map[string]string{}
+	}
+	s.envRefs[v.Reveal()] = key
+}
+
+// missing builds the error for a placeholder no rule resolves (§5.5).
+func (s *scope) missing(part spec.Part, w where) error {
+	name := part.Name
+	at := ""
+	if !part.Pos.IsZero() {
+		at = " at " + part.Pos.String()
+	}
+	input := name
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		if pre := name[:i]; s.e.prefixes[pre] || pre == s.p.ref.Adapter.Namespace {
+			input = name[i+1:]
+		}
+	}
+	if _, ok := s.p.inputs[input]; ok && w == inGeneral {
+		return &spec.Error{Kind: spec.KindUsage, Pos: part.Pos,
+			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
+			Hint: "pass --param " + input + "=…"}
+	}
+	if _, ok := s.p.inputs[input]; ok {
+		return &spec.Error{Kind: spec.KindUsage, Pos: part.Pos,
+			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
+			Hint: "pass --param " + input + "=…"}
+	}
+	return &spec.Error{Kind: spec.KindBinding, Pos: part.Pos,
+		Msg:  "template" + at + " names `" + name + "`, which is neither a parameter nor a bound variable",
+		Hint: "declare it under binds (e.g. keys: {" + name + ": " + name + "}) or pass it as a parameter"}
+}
+
+// text renders t; escape, when set, is applied to every substituted value.
+func (s *scope) text(t *spec.Template, w where, escape func(string) string) (string, error) {
+	if t == nil {
+		return "", nil
+	}
+	return t.String(func(part spec.Part) (string, error) {
+		v, ok, err := s.lookup(part.Name)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", s.missing(part, w)
+		}
+		str, err := v.render()
+		if err != nil {
+			return "", &spec.Error{Kind: spec.KindRequest, Pos: part.Pos, Msg: "cannot render `" + part.Name + "`: " + err.Error()}
+		}
+		if escape != nil {
+			str = escape(str)
+		}
+		return str, nil
+	})
+}
+
+// whole resolves a template that is exactly one placeholder to its typed
+// value; absent reports that nothing resolved it.
+func (s *scope) whole(t *spec.Template) (v value, absent bool, err error) {
+	part, _ := t.Whole()
+	v, ok, err := s.lookup(part.Name)
+	if err != nil {
+		return value{}, false, err
+	}
+	return v, !ok, nil
+}
+
+// data renders structured data (SPEC.md §5.4): a string leaf that is
+// exactly one placeholder takes the value with its JSON type; a leaf whose
+// single placeholder is absent is left out (omit).
+func (s *scope) data(d *spec.Data, leaf bool) (any, bool, error) {
+	switch d.Kind {
+	case spec.DataNull:
+		return nil, false, nil
+	case spec.DataBool:
+		return strings.EqualFold(d.Text, "true"), false, nil
+	case spec.DataNumber:
+		return numberOf(d.Text), false, nil
+	case spec.DataString:
+		if d.Tmpl == nil {
+			return d.Text, false, nil
+		}
+		if _, ok := d.Tmpl.Whole(); ok && leaf {
+			v, absent, err := s.whole(d.Tmpl)
+			if err != nil {
+				return nil, false, err
+			}
+			if absent || v.v == nil {
+				part, _ := d.Tmpl.Whole()
+				if s.requiredName(part.Name) {
+					return nil, false, s.missing(part, inGeneral)
+				}
+				return nil, true, nil
+			}
+			return v.v, false, nil
+		}
+		str, err := s.text(d.Tmpl, inGeneral, nil)
+		return str, false, err
+	case spec.DataMap:
+		m := &object{}
+		for i, k := range d.Keys {
+			v, omit, err := s.data(d.Vals[i], true)
+			if err != nil {
+				return nil, false, err
+			}
+			if !omit {
+				m.keys = append(m.keys, k)
+				m.vals = append(m.vals, v)
+			}
+		}
+		return m, false, nil
+	case spec.DataList:
+		out := make([]any, 0, len(d.Items))
+		for _, it := range d.Items {
+			v, omit, err := s.data(it, true)
+			if err != nil {
+				return nil, false, err
+			}
+			if !omit {
+				out = append(out, v)
+			}
+		}
+		return out, false, nil
+	}
+	return nil, false, nil
+}
+
+// requiredName reports whether an absent placeholder names something that
+// must be present: a required input, or anything that is not an input.
+func (s *scope) requiredName(name string) bool {
+	input := name
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		if pre := name[:i]; s.e.prefixes[pre] || pre == s.p.ref.Adapter.Namespace {
+			input = name[i+1:]
+		}
+	}
+	ps, ok := s.p.inputs[input]
+	if !ok {
+		return true
+	}
+	for _, p := range ps {
+		if p.required {
+			return true
+		}
+	}
+	return false
+}
+
+// object is a JSON object that keeps its keys in document order.
+type object struct {
+	keys []string
+	vals []any
+}
+
+// MarshalJSON writes the object with its keys in order, without HTML
+// escaping.
+func (o *object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := marshalJSON(k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		vb, err := marshalJSON(o.vals[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}

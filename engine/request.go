@@ -1,0 +1,784 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/naftiko/naftiko/binder"
+	"github.com/naftiko/naftiko/spec"
+)
+
+// CallOption changes one call.
+type CallOption func(*callConfig)
+
+type callConfig struct {
+	rawBody  []byte
+	hasRaw   bool
+	bodyFile string
+}
+
+// WithRawBody sends data as the whole request body, overriding the
+// operation's body and its in: body parameters.
+func WithRawBody(data []byte) CallOption {
+	return func(c *callConfig) { c.rawBody, c.hasRaw = data, true }
+}
+
+// WithBodyFile streams the file at path as the whole request body; the
+// file is reopened when the request must be resent.
+func WithBodyFile(path string) CallOption {
+	return func(c *callConfig) { c.bodyFile = path }
+}
+
+// Prepared is a request ready to send: the result of Prepare, printed by
+// --dry-run.
+type Prepared struct {
+	// Method and URL of the request.
+	Method string
+	URL    string
+	// Header holds the request headers (secrets included: use Dump to
+	// print them).
+	Header http.Header
+	// Body is the request body, or nil; BodyFile names a file streamed as
+	// the body instead.
+	Body     []byte
+	BodyFile string
+
+	ref     string
+	plan    *plan
+	e       *Engine
+	envRefs map[string]string
+	// authHeaders are the header names produced by authentication, removed
+	// on cross-host redirects.
+	authHeaders []string
+	noAuth      bool
+}
+
+// Call calls the operation ref with params and returns its result. params
+// values may be strings (converted by the declared type), []string for
+// repeated values, or JSON-typed values (int64, float64, bool, []any,
+// map[string]any) which keep their type.
+func (e *Engine) Call(ctx context.Context, ref string, params map[string]any, opts ...CallOption) (*Result, error) {
+	p, err := e.Prepare(ctx, ref, params, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return e.Send(ctx, p)
+}
+
+// Prepare builds the request Call would send, and sends nothing.
+func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any, opts ...CallOption) (pr *Prepared, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pr, err = nil, &spec.Error{Kind: spec.KindInternal, Ref: ref, Msg: "panic while building the request: " + e.red.Redact(toString(r))}
+		}
+		if err != nil {
+			err = e.finish(err, ref)
+		}
+	}()
+	var cfg callConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	p, err := e.resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range p.errs {
+		if d.Severity <= spec.SeverityError {
+			return nil, &spec.Error{Kind: spec.KindSpec, Pos: d.Pos, Msg: d.Message + atPos(d.Pos), Hint: d.Hint}
+		}
+	}
+	s := &scope{ctx: ctx, e: e, p: p, vals: make(map[string]value, len(params)+2)}
+	if err := e.bindParams(s, params); err != nil {
+		return nil, err
+	}
+	pr = &Prepared{Method: p.method, ref: ref, plan: p, e: e, Header: http.Header{}, noAuth: p.auth == nil}
+
+	u, err := e.buildURL(s)
+	if err != nil {
+		return nil, err
+	}
+	q := u.RawQuery
+	var qb strings.Builder
+	qb.WriteString(q)
+	if err := e.buildQuery(s, &qb); err != nil {
+		return nil, err
+	}
+	// Headers, lowest precedence first.
+	h := pr.Header
+	h.Set("User-Agent", e.userAgent)
+	h.Set("Accept", p.accept)
+	for _, hd := range p.headers {
+		v, err := s.text(hd.Value, inGeneral, nil)
+		if err != nil {
+			return nil, err
+		}
+		h.Set(hd.Name, v)
+	}
+	if err := e.paramHeaders(s, h, true); err != nil {
+		return nil, err
+	}
+	if err := e.applyAuth(s, pr, &qb); err != nil {
+		return nil, err
+	}
+	if err := e.paramHeaders(s, h, false); err != nil {
+		return nil, err
+	}
+	if err := e.cookies(s, h); err != nil {
+		return nil, err
+	}
+	if err := e.body(s, pr, &cfg); err != nil {
+		return nil, err
+	}
+	for _, x := range e.headers {
+		if x.remove {
+			h.Del(x.name)
+			continue
+		}
+		v, err := s.text(x.value, inGeneral, nil)
+		if err != nil {
+			return nil, err
+		}
+		if x.name == "Cookie" && h.Get("Cookie") != "" {
+			v = h.Get("Cookie") + "; " + v
+		}
+		h.Set(x.name, v)
+	}
+	for name, vs := range h {
+		for _, v := range vs {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return nil, &spec.Error{Kind: spec.KindRequest, Msg: "header " + name + " contains a CR, LF or NUL character; nothing was sent"}
+			}
+		}
+	}
+	u.RawQuery = qb.String()
+	pr.URL = u.String()
+	pr.envRefs = s.envRefs
+	return pr, nil
+}
+
+func atPos(p spec.Pos) string {
+	if p.IsZero() {
+		return ""
+	}
+	return " (" + p.String() + ")"
+}
+
+func toString(v any) string {
+	if err, ok := v.(error); ok {
+		return err.Error()
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return "unexpected value"
+}
+
+// finish sets the reference and redacts the message of an error.
+func (e *Engine) finish(err error, ref string) error {
+	se := spec.AsError(err)
+	if se.Ref == "" {
+		se.Ref = ref
+	}
+	se.Msg = e.red.Redact(se.Msg)
+	se.Hint = e.red.Redact(se.Hint)
+	return se
+}
+
+// bindParams checks and converts the caller's values, then computes the
+// parameters that have a value.
+func (e *Engine) bindParams(s *scope, params map[string]any) error {
+	p := s.p
+	var unknown []string
+	for name := range params {
+		if _, ok := p.inputs[name]; !ok {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		name := unknown[0]
+		msg := "unknown parameter `" + name + "` for " + p.spellings()[2] + didYouMean(suggest(name, p.inputNames, 2))
+		hint := "parameters: " + strings.Join(p.inputNames, ", ")
+		if len(p.inputNames) == 0 {
+			hint = "the operation takes no parameter"
+		}
+		if len(unknown) > 1 {
+			msg = "unknown parameters " + quoteList(unknown) + " for " + p.spellings()[2]
+		}
+		return &spec.Error{Kind: spec.KindUsage, Msg: msg, Hint: hint}
+	}
+	var missing []string
+	for _, name := range p.inputNames {
+		raw, ok := params[name]
+		if ok && raw != nil {
+			v, err := convert(p.inputs[name][0], raw)
+			if err != nil {
+				return &spec.Error{Kind: spec.KindUsage, Msg: "parameter " + name + ": " + err.Error()}
+			}
+			if v.v != nil {
+				s.vals[name] = v
+				continue
+			}
+		}
+		for _, q := range p.inputs[name] {
+			if q.required {
+				missing = append(missing, name)
+				break
+			}
+		}
+	}
+	if len(missing) > 0 {
+		word := "parameter"
+		if len(missing) > 1 {
+			word = "parameters"
+		}
+		return &spec.Error{Kind: spec.KindUsage, Msg: "missing required " + word + " " + quoteList(missing),
+			Hint: "pass " + flagList(missing)}
+	}
+	// Environment parameters, then computed values, in declaration order.
+	for _, q := range p.params {
+		if q.in == "environment" && q.value == nil {
+			if v, ok := s.e.binds.Env(q.name); ok {
+				s.vals[q.name] = secretValue(v)
+			}
+		}
+	}
+	for _, q := range p.params {
+		if q.value == nil {
+			continue
+		}
+		v, omit, err := s.data(q.value, true)
+		if err != nil {
+			return err
+		}
+		if omit || v == nil {
+			continue
+		}
+		if o, ok := v.(*object); ok {
+			b, err := o.MarshalJSON()
+			if err != nil {
+				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+			}
+			v = string(b)
+		}
+		if q.in == "environment" {
+			if str, ok := v.(string); ok {
+				e.red.Add(str)
+			}
+		}
+		cv, err := convert(q, v)
+		if err != nil {
+			cv = value{v: v}
+		}
+		s.vals[q.name] = cv
+	}
+	return nil
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "`" + n + "`"
+	}
+	return strings.Join(q, ", ")
+}
+
+func flagList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "--param " + n + "=…"
+	}
+	return strings.Join(q, " ")
+}
+
+// buildURL renders the base URI and the path (SPEC.md §6.5).
+func (e *Engine) buildURL(s *scope) (*url.URL, error) {
+	a := s.p.ref.Adapter
+	ns := a.Namespace
+	base, overridden := e.baseURIs[ns]
+	if !overridden {
+		base, overridden = e.baseURIs[""]
+	}
+	var rendered string
+	if overridden {
+		t, _ := spec.ParseTemplate(strings.TrimRight(base, "/"), spec.Pos{}, false, spec.URLTemplate)
+		r, err := e.renderBase(s, t)
+		if err != nil {
+			return nil, err
+		}
+		rendered = r
+	} else {
+		if a.BaseURI == nil || a.BaseURI.Src == "" {
+			return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: "namespace " + ns + " has no baseUri; pass --base-uri",
+				Hint: "--base-uri https://api.example.com, or --base-uri " + ns + "=https://…"}
+		}
+		r, err := e.renderBase(s, a.BaseURI)
+		if err != nil {
+			return nil, err
+		}
+		rendered = r
+	}
+	u, err := url.Parse(rendered)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
+			Msg:  "namespace " + ns + ": baseUri " + quote(e.red.Redact(rendered)) + " is not an absolute http or https URL",
+			Hint: "pass --base-uri " + ns + "=https://…"}
+	}
+	// Path: base path + resource path + operation path, values escaped as
+	// one segment each.
+	var parts [3]string
+	parts[0] = u.EscapedPath()
+	for i, t := range []*spec.Template{s.p.ref.Resource.PathTmpl, s.p.ref.Op.PathTmpl} {
+		if t == nil {
+			continue
+		}
+		str, err := s.pathText(t)
+		if err != nil {
+			return nil, err
+		}
+		parts[i+1] = str
+	}
+	path := spec.JoinPath(parts[0], parts[1], parts[2])
+	query := u.RawQuery
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		if query != "" {
+			query += "&"
+		}
+		query += path[i+1:]
+		path = path[:i]
+	}
+	u.RawPath = ""
+	if dec, err := url.PathUnescape(path); err == nil {
+		u.Path = dec
+		u.RawPath = path
+	} else {
+		u.Path = path
+	}
+	u.RawQuery = query
+	u.Fragment = ""
+	return u, nil
+}
+
+// renderBase renders a base URI: {{…}} per §5, single-brace {x} from the
+// call's parameters then bound variables; substituted host parts must be
+// valid hosts.
+func (e *Engine) renderBase(s *scope, t *spec.Template) (string, error) {
+	out, err := t.String(func(part spec.Part) (string, error) {
+		v, ok, err := s.lookup(part.Name)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", s.missing(part, inBaseURI)
+		}
+		return v.render()
+	})
+	if err != nil {
+		return "", err
+	}
+	if !t.IsLiteral() {
+		if u, perr := url.Parse(out); perr == nil && !validHost(u.Host) {
+			return "", &spec.Error{Kind: spec.KindRequest, Msg: "baseUri of namespace " + s.p.ref.Adapter.Namespace + " renders to an invalid host " + quote(e.red.Redact(u.Host))}
+		}
+	}
+	return out, nil
+}
+
+func validHost(h string) bool {
+	if h == "" {
+		return false
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == ':' || r == '[' || r == ']') {
+			return false
+		}
+	}
+	return true
+}
+
+// pathText renders a path template, each value escaped as one segment.
+func (s *scope) pathText(t *spec.Template) (string, error) {
+	var bad error
+	out, err := s.text(t, inGeneral, func(v string) string {
+		if v == "" || v == "." || v == ".." {
+			if bad == nil {
+				bad = &spec.Error{Kind: spec.KindRequest, Msg: "path parameter value " + quote(v) + " is not a valid path segment"}
+			}
+		}
+		return escapeSegment(v)
+	})
+	if err != nil {
+		return "", err
+	}
+	if bad != nil {
+		return "", bad
+	}
+	return out, nil
+}
+
+const upperhex = "0123456789ABCDEF"
+
+// escapeSegment percent-encodes everything but unreserved characters, ':'
+// and '@'.
+func escapeSegment(s string) string {
+	return escape(s, func(c byte) bool { return unreserved(c) || c == ':' || c == '@' })
+}
+
+// escapeQuery percent-encodes per RFC 3986: everything outside the
+// unreserved set ('+' becomes %2B, space %20).
+func escapeQuery(s string) string { return escape(s, unreserved) }
+
+func unreserved(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+func escape(s string, keep func(byte) bool) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !keep(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if keep(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperhex[c>>4], upperhex[c&15])
+		}
+	}
+	return string(b)
+}
+
+// buildQuery appends the query parameters in declaration order (§6.6).
+func (e *Engine) buildQuery(s *scope, qb *strings.Builder) error {
+	for _, q := range s.p.params {
+		if q.in != "query" {
+			continue
+		}
+		v, ok := s.vals[q.name]
+		if !ok || v.v == nil {
+			continue
+		}
+		if items, isList := v.v.([]any); isList {
+			for _, it := range items {
+				str, err := renderScalar(it)
+				if err != nil {
+					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+				}
+				addPair(qb, q.name, str)
+			}
+			continue
+		}
+		str, err := v.render()
+		if err != nil {
+			return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+		}
+		addPair(qb, q.name, str)
+	}
+	return nil
+}
+
+func addPair(qb *strings.Builder, k, v string) {
+	if qb.Len() > 0 {
+		qb.WriteByte('&')
+	}
+	qb.WriteString(escapeQuery(k))
+	qb.WriteByte('=')
+	qb.WriteString(escapeQuery(v))
+}
+
+// paramHeaders sets header parameters: computed ones (computed=true, at the
+// level of operation headers) or caller-supplied ones (over auth).
+func (e *Engine) paramHeaders(s *scope, h http.Header, computed bool) error {
+	for _, q := range s.p.params {
+		if q.in != "header" || (q.value != nil) != computed {
+			continue
+		}
+		v, ok := s.vals[q.name]
+		if !ok || v.v == nil {
+			continue
+		}
+		if !validHeaderName(q.name) {
+			return &spec.Error{Kind: spec.KindRequest, Msg: "header parameter name " + quote(q.name) + " is not a valid HTTP header name"}
+		}
+		var str string
+		if items, isList := v.v.([]any); isList {
+			parts := make([]string, 0, len(items))
+			for _, it := range items {
+				x, err := renderScalar(it)
+				if err != nil {
+					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+				}
+				parts = append(parts, x)
+			}
+			str = strings.Join(parts, ", ")
+		} else {
+			x, err := v.render()
+			if err != nil {
+				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+			}
+			str = x
+		}
+		if binder.SensitiveHeader(q.name) {
+			e.red.Add(str)
+		}
+		if strings.EqualFold(q.name, "Cookie") && h.Get("Cookie") != "" {
+			str = h.Get("Cookie") + "; " + str
+		}
+		h.Set(q.name, str)
+	}
+	return nil
+}
+
+// cookies combines in: cookie parameters into one Cookie header (§6.7).
+func (e *Engine) cookies(s *scope, h http.Header) error {
+	var parts []string
+	for _, q := range s.p.params {
+		if q.in != "cookie" {
+			continue
+		}
+		v, ok := s.vals[q.name]
+		if !ok || v.v == nil {
+			continue
+		}
+		str, err := v.render()
+		if err != nil {
+			return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+		}
+		parts = append(parts, q.name+"="+escape(str, cookieOctet))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	c := strings.Join(parts, "; ")
+	if old := h.Get("Cookie"); old != "" {
+		c += "; " + old
+	}
+	h.Set("Cookie", c)
+	return nil
+}
+
+func cookieOctet(c byte) bool {
+	return c == 0x21 || c >= 0x23 && c <= 0x2B || c >= 0x2D && c <= 0x3A || c >= 0x3C && c <= 0x5B || c >= 0x5D && c <= 0x7E && c != '%'
+}
+
+func validHeaderName(n string) bool {
+	if n == "" {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+func quote(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") + "\"" }
+
+// applyAuth adds the credentials of the operation's authentication
+// (SPEC.md §7).
+func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
+	a := s.p.auth
+	if a == nil {
+		return nil
+	}
+	h := pr.Header
+	render := func(t *spec.Template) (string, error) {
+		v, err := s.text(t, inAuth, nil)
+		if err == nil {
+			e.red.Add(v)
+		}
+		return v, err
+	}
+	set := func(name, v string) {
+		h.Set(name, v)
+		pr.authHeaders = append(pr.authHeaders, http.CanonicalHeaderKey(name))
+	}
+	switch a.Type {
+	case "bearer":
+		tok, err := render(a.Token)
+		if err != nil {
+			return err
+		}
+		set("Authorization", "Bearer "+tok)
+	case "basic":
+		u, err := render(a.Username)
+		if err != nil {
+			return err
+		}
+		pw, err := render(a.Password)
+		if err != nil {
+			return err
+		}
+		cred := base64.StdEncoding.EncodeToString([]byte(u + ":" + pw))
+		e.red.Add(cred)
+		set("Authorization", "Basic "+cred)
+	case "apikey", "header", "query":
+		if len(a.Credentials) == 0 {
+			return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: a.Type + " authentication declares no key"}
+		}
+		for _, c := range a.Credentials {
+			v, err := render(c.Value)
+			if err != nil {
+				return err
+			}
+			if c.Placement == "query" {
+				addPair(qb, c.Key, v)
+				e.red.Add(escapeQuery(v))
+				continue
+			}
+			if !validHeaderName(c.Key) {
+				return &spec.Error{Kind: spec.KindRequest, Pos: a.Pos, Msg: "authentication header name " + quote(c.Key) + " is not a valid HTTP header name"}
+			}
+			set(c.Key, v)
+		}
+	default:
+		return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
+			Msg:  "authentication type `" + a.Type + "` is not supported by this version of naftiko; nothing was sent",
+			Hint: "supply the credentials by hand, e.g. -H 'Authorization: Bearer {{TOKEN}}'"}
+	}
+	return nil
+}
+
+// body builds the request body (SPEC.md §6.8).
+func (e *Engine) body(s *scope, pr *Prepared, cfg *callConfig) error {
+	h := pr.Header
+	setType := func(ct string) {
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", ct)
+		}
+	}
+	switch {
+	case cfg.bodyFile != "":
+		st, err := os.Stat(cfg.bodyFile)
+		if err != nil {
+			return &spec.Error{Kind: spec.KindUsage, Msg: "request body file: " + err.Error()}
+		}
+		if st.IsDir() {
+			return &spec.Error{Kind: spec.KindUsage, Msg: "request body file " + cfg.bodyFile + " is a directory"}
+		}
+		pr.BodyFile = cfg.bodyFile
+		setType(rawBodyType(s.p))
+		return nil
+	case cfg.hasRaw:
+		pr.Body = cfg.rawBody
+		setType(rawBodyType(s.p))
+		return nil
+	}
+	op := s.p.ref.Op
+	if b := op.Body; b != nil && b.Data != nil {
+		switch b.Type {
+		case "", "json":
+			if b.Data.Kind == spec.DataString {
+				str, err := s.text(b.Data.Tmpl, inGeneral, nil)
+				if err != nil {
+					return err
+				}
+				if b.Data.Tmpl == nil {
+					str = b.Data.Text
+				}
+				pr.Body = []byte(str)
+			} else {
+				v, _, err := s.data(b.Data, false)
+				if err != nil {
+					return err
+				}
+				data, err := marshalJSON(v)
+				if err != nil {
+					return &spec.Error{Kind: spec.KindRequest, Pos: b.Pos, Msg: "body is not encodable as JSON: " + err.Error()}
+				}
+				pr.Body = data
+			}
+			setType("application/json")
+			return nil
+		default:
+			return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
+				Msg:  "body type `" + b.Type + "` is not supported by this version of naftiko",
+				Hint: "pass the body by hand with --body @file"}
+		}
+	}
+	var bodyParams []*param
+	for _, q := range s.p.params {
+		if q.in == "body" {
+			bodyParams = append(bodyParams, q)
+		}
+	}
+	if len(bodyParams) == 1 && bodyParams[0].name == "body" {
+		v, ok := s.vals["body"]
+		if !ok || v.v == nil {
+			return nil
+		}
+		if v.raw && (bodyParams[0].typ == "object" || bodyParams[0].typ == "array") {
+			pr.Body = []byte(v.text)
+		} else if items, isList := v.v.([]any); isList && bodyParams[0].typ == "array" {
+			data, err := marshalJSON(items)
+			if err != nil {
+				return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
+			}
+			pr.Body = data
+		} else {
+			data, err := marshalJSON(v.v)
+			if err != nil {
+				return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
+			}
+			pr.Body = data
+		}
+		setType("application/json")
+		return nil
+	}
+	obj := &object{}
+	for _, q := range bodyParams {
+		v, ok := s.vals[q.name]
+		if !ok || v.v == nil {
+			continue
+		}
+		obj.keys = append(obj.keys, q.name)
+		obj.vals = append(obj.vals, v.v)
+	}
+	if len(obj.keys) == 0 {
+		return nil
+	}
+	data, err := obj.MarshalJSON()
+	if err != nil {
+		return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
+	}
+	pr.Body = data
+	setType("application/json")
+	return nil
+}
+
+func rawBodyType(p *plan) string {
+	if b := p.ref.Op.Body; b != nil {
+		switch b.Type {
+		case "text":
+			return "text/plain; charset=utf-8"
+		case "xml":
+			return "application/xml"
+		case "sparql":
+			return "application/sparql-query"
+		case "formUrlEncoded":
+			return "application/x-www-form-urlencoded"
+		case "binary":
+			return "application/octet-stream"
+		}
+	}
+	return "application/json"
+}

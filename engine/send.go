@@ -1,0 +1,272 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// Send sends a prepared request, retrying where SPEC.md §8 allows, and
+// decodes the answer.
+func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, &spec.Error{Kind: spec.KindInternal, Msg: "panic while calling: " + e.red.Redact(toString(r))}
+		}
+		if err != nil {
+			err = e.finish(err, pr.ref)
+		}
+	}()
+	if pr == nil || pr.e != e {
+		return nil, spec.Errorf(spec.KindUsage, "Send: the request was not prepared by this engine")
+	}
+	retryable := pr.Method == http.MethodGet || pr.Method == http.MethodHead
+	attempts := 1
+	if retryable {
+		attempts += e.retries
+	}
+	var last error
+	made := 0
+	for n := 1; n <= attempts; n++ {
+		made = n
+		status, header, body, wait, aerr := e.attempt(ctx, pr)
+		if aerr == nil && (status < 200 || status > 299) {
+			aerr = e.upstreamError(pr, status, header, body)
+		}
+		if aerr == nil {
+			return e.result(pr, status, header, body)
+		}
+		last = aerr
+		if n == attempts || !wait.retry || ctx.Err() != nil {
+			break
+		}
+		d := wait.after
+		if d < 0 {
+			ceil := min(10*time.Second, 500*time.Millisecond<<(n-1))
+			d = e.jitter(ceil)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			break
+		}
+		e.logger.Debug("retrying", "operation", pr.ref, "attempt", n+1, "wait", d)
+		if err := e.sleep(ctx, d); err != nil {
+			last = transportError(err, ctx)
+			break
+		}
+	}
+	if se, ok := last.(*spec.Error); ok && made > 1 {
+		se.Msg += fmt.Sprintf(" (after %d attempts)", made)
+	}
+	return nil, last
+}
+
+type retryInfo struct {
+	retry bool
+	after time.Duration // < 0: backoff
+}
+
+// attempt sends the request once.
+func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, []byte, retryInfo, error) {
+	actx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	req, err := e.request(actx, pr)
+	if err != nil {
+		return 0, nil, nil, retryInfo{}, err
+	}
+	e.traceRequest(pr, req)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		te := transportError(err, actx)
+		return 0, nil, nil, retryInfo{retry: ctx.Err() == nil && retryableNetErr(err, actx), after: -1}, te
+	}
+	defer resp.Body.Close()
+	e.traceResponse(resp)
+	limit := e.maxResp
+	if m := pr.plan.ref.Op.MaxResponseSize; m > 0 {
+		limit = m
+	} else if m := pr.plan.ref.Adapter.MaxResponseSize; m > 0 {
+		limit = m
+	}
+	body, err := readCapped(resp.Body, limit, resp.ContentLength)
+	if err != nil {
+		if errors.Is(err, errTooLarge) {
+			return 0, nil, nil, retryInfo{}, &spec.Error{Kind: spec.KindTransport,
+				Msg:  fmt.Sprintf("response from %s exceeds the %s limit", pr.plan.spellings()[1], sizeText(limit)),
+				Hint: "raise it with --max-response-size"}
+		}
+		return 0, nil, nil, retryInfo{}, transportError(err, actx)
+	}
+	ri := retryInfo{}
+	switch resp.StatusCode {
+	case 429, 502, 503, 504:
+		ri.retry, ri.after = true, retryAfter(resp.Header.Get("Retry-After"))
+	}
+	return resp.StatusCode, resp.Header, body, ri, nil
+}
+
+var errTooLarge = errors.New("response too large")
+
+func readCapped(r io.Reader, limit, declared int64) ([]byte, error) {
+	if declared > limit {
+		return nil, errTooLarge
+	}
+	var buf bytes.Buffer
+	if declared > 0 {
+		buf.Grow(int(declared))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, errTooLarge
+	}
+	return buf.Bytes(), nil
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// retryAfter parses a Retry-After header as delta-seconds or an HTTP date,
+// capped at 60s; -1 when absent or unparsable (use backoff).
+func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return -1
+	}
+	const limit = 60 * time.Second
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return -1
+		}
+		return min(time.Duration(n)*time.Second, limit)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(time.Until(t), 0), limit)
+	}
+	return -1
+}
+
+func retryableNetErr(err error, ctx context.Context) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+func transportError(err error, ctx context.Context) *spec.Error {
+	te := &spec.Error{Kind: spec.KindTransport, Err: err}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		te.Timeout = true
+		te.Msg = "timed out waiting for the upstream"
+		te.Hint = "raise it with --timeout"
+	case errors.Is(err, context.Canceled):
+		te.Msg = "cancelled"
+	default:
+		msg := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			msg = ue.Err.Error()
+		}
+		te.Msg = "request failed: " + msg
+	}
+	return te
+}
+
+// request builds the *http.Request for one attempt.
+func (e *Engine) request(ctx context.Context, pr *Prepared) (*http.Request, error) {
+	var body io.Reader
+	var getBody func() (io.ReadCloser, error)
+	var length int64
+	switch {
+	case pr.BodyFile != "":
+		path := pr.BodyFile
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, &spec.Error{Kind: spec.KindUsage, Msg: "request body file: " + err.Error()}
+		}
+		if st, err := f.Stat(); err == nil {
+			length = st.Size()
+		}
+		body = f
+		getBody = func() (io.ReadCloser, error) { return os.Open(path) }
+	case pr.Body != nil:
+		data := pr.Body
+		body = bytes.NewReader(data)
+		length = int64(len(data))
+		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	}
+	req, err := http.NewRequestWithContext(ctx, pr.Method, pr.URL, body)
+	if err != nil {
+		if c, ok := body.(io.Closer); ok {
+			c.Close()
+		}
+		return nil, &spec.Error{Kind: spec.KindRequest, Msg: "cannot build the request: " + e.red.Redact(err.Error())}
+	}
+	if body != nil {
+		req.ContentLength = length
+		req.GetBody = getBody
+	}
+	for k, vs := range pr.Header {
+		req.Header[k] = vs
+	}
+	if h := req.Header.Get("Host"); h != "" {
+		req.Host = h
+	}
+	ctxReq := context.WithValue(req.Context(), authKey{}, pr)
+	return req.WithContext(ctxReq), nil
+}
+
+type authKey struct{}
+
+// wrapClient returns a shallow copy of c whose redirect policy removes the
+// credentials authentication produced when a redirect leaves the original
+// scheme and host (SPEC.md §7.3).
+func (e *Engine) wrapClient(c *http.Client) *http.Client {
+	cc := *c
+	orig := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		first := via[0]
+		if req.URL.Host != first.URL.Host || (first.URL.Scheme == "https" && req.URL.Scheme != "https") {
+			if pr, ok := first.Context().Value(authKey{}).(*Prepared); ok {
+				for _, h := range pr.authHeaders {
+					req.Header.Del(h)
+				}
+			}
+			req.Header.Del("Authorization")
+			req.Header.Del("Cookie")
+		}
+		if orig != nil {
+			return orig(req, via)
+		}
+		return nil
+	}
+	return &cc
+}

@@ -1,0 +1,12 @@
+// Package spec loads naftiko capability documents.
+//
+// It is pure: bytes in, a typed *Capability plus positioned diagnostics out.
+// It performs no HTTP and reads no environment; it reads only the files it
+// is asked to load and the files they import. Every accepted spelling of
+// the document (naftiko 1.0.0-alpha1 to alpha3, ikanos, and the real-world
+// dialect of machine-generated files) is normalised into one model while
+// loading, and every element keeps the file:line:col it was written at.
+//
+// Templates ({{NAME}}) and JSONPath output expressions are compiled once,
+// at load; the engine only evaluates them.
+package spec

@@ -1,0 +1,158 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Kind classifies an Error. Every surface maps a Kind mechanically: the CLI
+// to an exit status, a REST server to an HTTP status, an MCP server to a tool
+// result. The mapping never depends on message text.
+type Kind int
+
+// The kinds of Error, in the order of SPEC.md §10.
+const (
+	KindInternal  Kind = iota // a bug or a recovered panic
+	KindUsage                 // bad caller input: unknown operation or parameter, bad value, bad flags
+	KindSpec                  // the document cannot do what was asked: element error, unsupported construct
+	KindBinding               // a bound variable or key could not be resolved
+	KindRequest               // the request cannot be built (CR/LF in a header, bad path value)
+	KindTransport             // network failure, timeout, size cap, cancellation
+	KindUpstream              // the upstream answered with a non-2xx status
+	KindOutput                // the response body could not be decoded
+)
+
+var kindNames = [...]string{
+	KindInternal:  "internal",
+	KindUsage:     "usage",
+	KindSpec:      "spec",
+	KindBinding:   "binding",
+	KindRequest:   "request",
+	KindTransport: "transport",
+	KindUpstream:  "upstream",
+	KindOutput:    "output",
+}
+
+// String returns the kind's lower-case name, as printed by the CLI.
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// ExitCode is the CLI exit status for an error of this kind (SPEC.md §10).
+// Upstream errors depend on the status; use (*Error).ExitCode for those.
+func (k Kind) ExitCode() int {
+	switch k {
+	case KindUsage, KindSpec, KindBinding, KindRequest:
+		return 2
+	case KindUpstream:
+		return 4
+	default:
+		return 1
+	}
+}
+
+// Error is the one error type of naftiko. It is returned by the loader for
+// fatal problems and by the engine for every failed call.
+type Error struct {
+	Kind Kind
+	// Ref is the operation reference as the caller wrote it, if any.
+	Ref string
+	// Msg says what went wrong; it never contains a secret.
+	Msg string
+	// Hint says how to fix it, when there is something to say.
+	Hint string
+	// Pos locates spec problems in the document; zero otherwise.
+	Pos Pos
+
+	// Status, Header and Body describe the upstream answer of a KindUpstream
+	// error. Body is the decoded error body (a JSON-like tree or a string).
+	Status int
+	Header http.Header
+	Body   any
+	// Raw is the upstream body as received.
+	Raw []byte
+
+	// Diagnostics holds every diagnostic of a failed load.
+	Diagnostics []Diagnostic
+
+	// Timeout is set on transport errors caused by a deadline.
+	Timeout bool
+
+	// Err is the wrapped cause, if any.
+	Err error
+}
+
+// Error formats the error as "kind: ref: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Kind.String())
+	b.WriteString(": ")
+	if e.Ref != "" {
+		b.WriteString(e.Ref)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error of the same Kind, so that
+// errors.Is(err, &spec.Error{Kind: spec.KindUsage}) works.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Kind == e.Kind && t.Msg == "" && t.Ref == ""
+}
+
+// ExitCode maps the error to the CLI exit status of SPEC.md §10.
+func (e *Error) ExitCode() int {
+	if e.Kind == KindUpstream && e.Status >= 500 {
+		return 5
+	}
+	return e.Kind.ExitCode()
+}
+
+// HTTPStatus maps the error to the status a REST server answers with.
+func (e *Error) HTTPStatus() int {
+	switch e.Kind {
+	case KindUsage, KindRequest:
+		return http.StatusBadRequest
+	case KindTransport:
+		if e.Timeout {
+			return http.StatusGatewayTimeout
+		}
+		return http.StatusBadGateway
+	case KindOutput:
+		return http.StatusBadGateway
+	case KindUpstream:
+		if e.Status > 0 {
+			return e.Status
+		}
+		return http.StatusBadGateway
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// Errorf returns a new *Error of the given kind.
+func Errorf(kind Kind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
+
+// AsError returns err as an *Error, wrapping foreign errors as KindInternal.
+func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Kind: KindInternal, Msg: err.Error(), Err: err}
+}

@@ -1,0 +1,309 @@
+package spec
+
+import "go.yaml.in/yaml/v3"
+
+// Capability is a loaded document in naftiko's one internal model
+// (SPEC.md §1.3): every accepted spelling is normalised while loading, and
+// every element keeps the position it was written at.
+type Capability struct {
+	// File is the name the document was loaded under.
+	File string
+	// Dir is the directory relative locations resolve against.
+	Dir string
+	// Root is "naftiko" or "ikanos"; Version its value as written.
+	Root    string
+	Version string
+
+	Info       Info
+	Binds      []*Bind
+	Consumes   []*Adapter
+	Exposes    []*Expose
+	Aggregates []*Aggregate
+
+	// Diagnostics holds every warning, info and element error of the load,
+	// sorted by position.
+	Diagnostics []Diagnostic
+}
+
+// Info describes the capability.
+type Info struct {
+	// Label is info.label, else info.title, else info.name, else the file's
+	// base name.
+	Label       string
+	Description string
+	Pos         Pos
+}
+
+// Bind declares variables bound to a value source (SPEC.md §4).
+type Bind struct {
+	Namespace   string
+	Description string
+	// Location is empty for the process environment, else a URI such as
+	// file://./secrets.env or vault://….
+	Location string
+	Keys     []BindKey
+	Pos      Pos
+}
+
+// BindKey maps a variable name (used in templates) to a provider key.
+type BindKey struct {
+	Var string
+	Key string
+	Pos Pos
+}
+
+// Adapter is one consumes entry: an upstream HTTP API.
+type Adapter struct {
+	Type        string // always "http" once loaded
+	Namespace   string
+	Description string
+	// BaseURI is the baseUri template (URL mode); nil when empty.
+	BaseURI *Template
+	// Headers are adapter-level request headers, in order.
+	Headers []*Header
+	// Auth is the adapter's authentication, or nil.
+	Auth            *Auth
+	InputParameters []*Param
+	Resources       []*Resource
+	// MaxResponseSize overrides the response-size cap (ikanos maxBinarySize);
+	// 0 means the engine's default.
+	MaxResponseSize int64
+	// Shadowed is set when an earlier adapter has the same namespace: it is
+	// never a call candidate (SPEC.md §2.4 #41).
+	Shadowed bool
+	// ImportedFrom is the location of the file the adapter was imported from.
+	ImportedFrom string
+	// Errors are element errors raised when any operation of the adapter is
+	// called (an import that was not found, both auth and authentication).
+	Errors []Diagnostic
+	Pos    Pos
+}
+
+// Resource groups operations under a path.
+type Resource struct {
+	Name        string
+	Description string
+	// Path is the resource path as written (a leading / added).
+	Path            string
+	PathTmpl        *Template
+	Headers         []*Header
+	InputParameters []*Param
+	Operations      []*Operation
+	Pos             Pos
+}
+
+// Operation is one HTTP method on a resource: what `naftiko run` calls.
+type Operation struct {
+	Name        string
+	Description string
+	// Method is upper-cased; GET when absent.
+	Method string
+	// Path is the operation-level path, appended to the resource's.
+	Path     string
+	PathTmpl *Template
+	Headers  []*Header
+
+	InputParameters  []*Param
+	OutputParameters []*Output
+	// OutputRawFormat is lower-cased; "json" when absent.
+	OutputRawFormat string
+	OutputSchema    string
+	Body            *Body
+	// Auth overrides the adapter's authentication when set.
+	Auth            *Auth
+	MaxResponseSize int64
+	// Shadowed is set on the second operation of one name in a resource.
+	Shadowed bool
+	// Errors are element errors raised when the operation is called.
+	Errors []Diagnostic
+	Pos    Pos
+}
+
+// Header is a named header whose value is a template.
+type Header struct {
+	Name  string
+	Value *Template
+	Pos   Pos
+}
+
+// Param is a consumed input parameter.
+type Param struct {
+	Name string
+	// In is path, query, header, cookie, body or environment.
+	In          string
+	Type        string // string, integer, number, boolean, array, object; "" = string
+	Description string
+	Required    bool
+	// Value makes the parameter computed rather than caller-supplied.
+	Value   *Data
+	Default *Data
+	Pos     Pos
+	// Implicit marks parameters synthesised from undeclared placeholders.
+	Implicit bool
+}
+
+// Output is an output parameter: a JSONPath projection of the response.
+type Output struct {
+	Name string
+	Type string
+	// Path is the compiled `value` (consumes) or `mapping` (exposes)
+	// JSONPath; nil when it did not compile (see the operation's Errors).
+	Path *Path
+	// Const is a constant value (exposes), or nil.
+	Const *Data
+	// Template is a static value or template (exposes `value`), or nil.
+	Template   *Template
+	Properties []*Output
+	Items      *Output
+	MaxLength  int
+	Pos        Pos
+}
+
+// Body is an operation's request body (`body:`).
+type Body struct {
+	// Type is "" for a raw string body, else json, text, xml, sparql,
+	// formUrlEncoded, multipartForm or binary (dialect names normalised).
+	Type string
+	// Data is the body data; nil when absent.
+	Data *Data
+	Pos  Pos
+}
+
+// Auth is an authentication block, normalised (SPEC.md §7, §2.4 #13–19).
+type Auth struct {
+	// Type is lower-cased: bearer, apikey, basic, digest, oauth2,
+	// aws-sig-v4, or an unsupported name.
+	Type string
+	// Token is the bearer token.
+	Token *Template
+	// Username and Password are for basic and digest.
+	Username *Template
+	Password *Template
+	// Placement is "header" or "query" for apikey credentials.
+	Placement string
+	// Credentials are the apikey/header/query pairs, in order.
+	Credentials []Credential
+	// Fields holds every other templated field by name (oauth2 clientId,
+	// clientSecret, tokenEndpoint, audience, resource; aws-sig-v4
+	// accessKeyId, secretAccessKey, sessionToken, region, service).
+	Fields map[string]*Template
+	Scopes []string
+	Pos    Pos
+}
+
+// Credential is one apikey-style name/value pair.
+type Credential struct {
+	// Placement is "header" or "query".
+	Placement string
+	Key       string
+	Value     *Template
+}
+
+// Expose is an exposes adapter (rest, mcp, skill, control). Serving reads
+// its raw node; the common fields are decoded here.
+type Expose struct {
+	Type        string
+	Namespace   string
+	Description string
+	Address     string
+	Port        int
+	Transport   string
+	Auth        *Auth
+	Node        *yaml.Node
+	Pos         Pos
+}
+
+// Aggregate is a named group of reusable functions (alpha2 and later).
+type Aggregate struct {
+	Label     string
+	Namespace string
+	Node      *yaml.Node
+	Pos       Pos
+}
+
+// DataKind is the kind of a Data node.
+type DataKind int
+
+// Data kinds.
+const (
+	DataNull DataKind = iota
+	DataString
+	DataNumber
+	DataBool
+	DataMap
+	DataList
+)
+
+// Data is structured YAML data whose string leaves are templates: a body's
+// data, a parameter value, a constant.
+type Data struct {
+	Kind DataKind
+	// Text is a scalar's source text (numbers, booleans, strings).
+	Text string
+	// Tmpl is a string leaf's template.
+	Tmpl *Template
+	// Keys and Vals are a map's entries, in document order.
+	Keys []string
+	Vals []*Data
+	// Items are a list's elements.
+	Items []*Data
+	Pos   Pos
+}
+
+// Operations returns every operation with its adapter and resource, in
+// declaration order.
+func (c *Capability) Operations() []OpRef {
+	var out []OpRef
+	for _, a := range c.Consumes {
+		for _, r := range a.Resources {
+			for _, o := range r.Operations {
+				out = append(out, OpRef{Adapter: a, Resource: r, Op: o})
+			}
+		}
+	}
+	return out
+}
+
+// OpRef locates an operation in its adapter and resource.
+type OpRef struct {
+	Adapter  *Adapter
+	Resource *Resource
+	Op       *Operation
+}
+
+// FullPath returns the resource path joined with the operation path, as
+// written (unrendered).
+func (r OpRef) FullPath() string {
+	return JoinPath(r.Resource.Path, r.Op.Path)
+}
+
+// JoinPath joins URL path parts with exactly one "/" at each join. A
+// resource path of "/" followed by a non-empty part contributes nothing; a
+// trailing "/" written in the last non-empty part is kept.
+func JoinPath(parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out == "" || out == "/" {
+			if p[0] != '/' {
+				p = "/" + p
+			}
+			out = p
+			continue
+		}
+		for len(out) > 0 && out[len(out)-1] == '/' {
+			out = out[:len(out)-1]
+		}
+		for len(p) > 0 && p[0] == '/' {
+			p = p[1:]
+		}
+		if p == "" {
+			out += "/"
+			continue
+		}
+		out += "/" + p
+	}
+	return out
+}
