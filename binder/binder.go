@@ -371,10 +371,11 @@ func (b *Binder) keyFilePath(p string) string {
 	if strings.HasPrefix(p, "/./") {
 		p = p[1:]
 	}
-	if strings.HasPrefix(p, "/") {
-		return filepath.Clean(filepath.FromSlash(p))
+	fp := filepath.FromSlash(p)
+	if strings.HasPrefix(p, "/") || filepath.IsAbs(fp) {
+		return filepath.Clean(fp)
 	}
-	return filepath.Join(b.dir, filepath.FromSlash(p))
+	return filepath.Join(b.dir, fp)
 }
 
 // fromFile resolves v from the key file written as p.

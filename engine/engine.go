@@ -279,15 +279,9 @@ func (e *Engine) resolve(ref string) (*plan, error) {
 	case 1:
 		return cands[0], nil
 	case 0:
-		var all []string
-		seen := map[string]bool{}
+		all := make([]string, 0, len(e.ops))
 		for _, o := range e.ops {
-			for _, s := range []string{o.Name, o.Ref, o.Namespace + "." + o.Resource + "." + o.Name} {
-				if !seen[s] {
-					seen[s] = true
-					all = append(all, s)
-				}
-			}
+			all = append(all, o.Ref)
 		}
 		msg := "unknown operation `" + ref + "`"
 		if len(e.ops) == 0 {

@@ -156,7 +156,7 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 		for _, u := range uses[n] {
 			omit = omit && u
 		}
-		p.params = append(p.params, &param{name: n, typ: "string", required: !omit, implicit: true, omittable: omit})
+		p.params = append(p.params, &param{name: n, typ: "any", required: !omit, implicit: true, omittable: omit})
 	}
 
 	for _, q := range p.params {
@@ -189,7 +189,7 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 		for _, x := range p.inputs[n] {
 			in.Required = in.Required || x.required
 		}
-		if in.Type == "" {
+		if in.Type == "" || in.Type == "any" {
 			in.Type = "string"
 		}
 		if in.In == "" {

@@ -96,7 +96,7 @@ func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any,
 		}
 	}
 	s := &scope{ctx: ctx, e: e, p: p, vals: make(map[string]value, len(params)+2)}
-	if err := e.bindParams(s, params); err != nil {
+	if err := e.bindParams(s, params, cfg.hasRaw || cfg.bodyFile != ""); err != nil {
 		return nil, err
 	}
 	pr = &Prepared{Method: p.method, ref: ref, plan: p, e: e, Header: http.Header{}, noAuth: p.auth == nil}
@@ -194,7 +194,7 @@ func (e *Engine) finish(err error, ref string) error {
 
 // bindParams checks and converts the caller's values, then computes the
 // parameters that have a value.
-func (e *Engine) bindParams(s *scope, params map[string]any) error {
+func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error {
 	p := s.p
 	var unknown []string
 	for name := range params {
@@ -229,7 +229,7 @@ func (e *Engine) bindParams(s *scope, params map[string]any) error {
 			}
 		}
 		for _, q := range p.inputs[name] {
-			if q.required {
+			if q.required && !(rawBody && q.in == "body") {
 				missing = append(missing, name)
 				break
 			}

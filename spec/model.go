@@ -14,11 +14,13 @@ type Capability struct {
 	Root    string
 	Version string
 
-	Info       Info
-	Binds      []*Bind
-	Consumes   []*Adapter
-	Exposes    []*Expose
-	Aggregates []*Aggregate
+	Info Info
+	// Description is capability.description, kept as documentation.
+	Description string
+	Binds       []*Bind
+	Consumes    []*Adapter
+	Exposes     []*Expose
+	Aggregates  []*Aggregate
 
 	// Diagnostics holds every warning, info and element error of the load,
 	// sorted by position.
@@ -81,7 +83,9 @@ type Adapter struct {
 
 // Resource groups operations under a path.
 type Resource struct {
-	Name        string
+	Name string
+	// Label is the resource's label (ikanos display), documentation only.
+	Label       string
 	Description string
 	// Path is the resource path as written (a leading / added).
 	Path            string
@@ -94,7 +98,9 @@ type Resource struct {
 
 // Operation is one HTTP method on a resource: what `naftiko run` calls.
 type Operation struct {
-	Name        string
+	Name string
+	// Label is the operation's label (ikanos display), documentation only.
+	Label       string
 	Description string
 	// Method is upper-cased; GET when absent.
 	Method string
@@ -210,7 +216,10 @@ type Expose struct {
 	Transport   string
 	Auth        *Auth
 	Node        *yaml.Node
-	Pos         Pos
+	// Errors are adapter errors (an invalid port): the adapter is not
+	// served.
+	Errors []Diagnostic
+	Pos    Pos
 }
 
 // Aggregate is a named group of reusable functions (alpha2 and later).
@@ -240,7 +249,8 @@ type Data struct {
 	Kind DataKind
 	// Text is a scalar's source text (numbers, booleans, strings).
 	Text string
-	// Tmpl is a string leaf's template.
+	// Tmpl is a string leaf's template; nil where templates do not apply
+	// (a parameter's default).
 	Tmpl *Template
 	// Keys and Vals are a map's entries, in document order.
 	Keys []string

@@ -109,18 +109,17 @@ func (a *app) newRunCmd() *cobra.Command {
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	fl.StringArrayVarP(&f.params, "param", "p", nil, "input `NAME=VALUE` (repeatable; VALUE may be @path, - for stdin, or @@text for a literal @)")
-	fl.StringVar(&f.body, "body", "", "request body: @path, - for stdin, or the text itself")
+	fl.StringVar(&f.body, "body", "", "send `BODY` as the request body: @path, - for stdin, or the text itself")
 	fl.StringArrayVarP(&f.headers, "header", "H", nil, "extra header `'Name: value'` (repeatable; value is a {{VAR}} template; 'Name:' removes it)")
 	fl.StringArrayVar(&f.baseURIs, "base-uri", nil, "replace the baseUri: `URL` for every adapter or NAMESPACE=URL for one (repeatable)")
 	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a dotenv `PATH` first (repeatable; later files win)")
-	fl.StringVarP(&f.output, "output", "o", "json", "result format: json, yaml or raw (the body as received)")
+	fl.StringVarP(&f.output, "output", "o", "json", "print the result as `FORMAT`: json, yaml, or raw (the body as received)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the request that would be sent and send nothing")
 	fl.BoolVar(&f.curl, "curl", false, "print the request as a curl command and send nothing")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print request and response headers and every load warning on stderr")
-	fl.DurationVar(&f.timeout, "timeout", engine.DefaultTimeout, "time allowed to each attempt (Go duration: 500ms, 30s, 2m)")
-	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retries of a GET or HEAD after a network error or a 429, 502, 503 or 504")
-	fl.Var(&f.maxResp, "max-response-size", "largest response body read, in bytes (64MiB, 1048576)")
-	cmd.MarkFlagsMutuallyExclusive("dry-run", "curl")
+	fl.DurationVar(&f.timeout, "timeout", engine.DefaultTimeout, "time allowed to each attempt, a `DURATION` such as 500ms, 30s or 2m")
+	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retry a GET or HEAD up to `N` times after a network error or a 429, 502, 503 or 504")
+	fl.Var(&f.maxResp, "max-response-size", "largest response body read, a `SIZE` in bytes such as 1048576 or 64MiB")
 
 	_ = cmd.RegisterFlagCompletionFunc("param", a.completeParam)
 	_ = cmd.RegisterFlagCompletionFunc("base-uri", a.completeBaseURI)
@@ -163,6 +162,11 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	// Flag checks that need no file come first.
 	if err := checkOutputFormat(f.output); err != nil {
 		return err
+	}
+	if f.dryRun && f.curl {
+		e := usageErrorf("--dry-run and --curl cannot be used together")
+		e.Hint = "--dry-run prints the request as HTTP, --curl as a curl command; pick one"
+		return e
 	}
 	if f.timeout <= 0 {
 		return usageErrorf("--timeout %s: must be positive", f.timeout)
@@ -255,11 +259,11 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		if err != nil {
 			return err
 		}
-		print := p.Dump
+		write := p.Dump
 		if f.curl {
-			print = p.Curl
+			write = p.Curl
 		}
-		if err := print(a.stdout); err != nil {
+		if err := write(a.stdout); err != nil {
 			return outputError(err)
 		}
 		return nil

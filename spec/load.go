@@ -1,0 +1,659 @@
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Accepted versions per root key (SPEC.md §1.2). The last one of each list
+// is the version whose rules apply to unknown values.
+var (
+	naftikoVersions = []string{"1.0.0-alpha1", "1.0.0-alpha2", "1.0.0-alpha3"}
+	ikanosVersions  = []string{"1.0.0-alpha3", "1.0.0-alpha4", "1.0.0-beta1", "1.0.0-beta2", "1.0.0-beta3",
+		"1.0.0-beta4", "1.0.0-beta5"}
+)
+
+// LoadFile reads the capability document at path and loads it with Parse.
+// Files larger than MaxFileSize are refused.
+func LoadFile(path string) (*Capability, error) {
+	data, err := readFile(path)
+	if err != nil {
+		d := Diagnostic{Pos: Pos{File: path, Line: 1, Col: 1}, Severity: SeverityFatal, Rule: "read-error", Message: err.Error()}
+		if errors.Is(err, errTooLarge) {
+			d.Rule = "size-limit"
+		}
+		return nil, &Error{Kind: KindSpec, Msg: d.Message, Pos: d.Pos, Diagnostics: []Diagnostic{d}, Err: err}
+	}
+	return Parse(data, path)
+}
+
+var errTooLarge = fmt.Errorf("file is larger than the %d MiB limit", MaxFileSize>>20)
+
+// readFile reads at most MaxFileSize bytes of path.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if st.Size() > MaxFileSize {
+			return nil, fmt.Errorf("%s: %w", path, errTooLarge)
+		}
+		buf.Grow(int(st.Size()) + 1)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	if buf.Len() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w", path, errTooLarge)
+	}
+	return buf.Bytes(), nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse loads a capability document from data. name is the file name used
+// in diagnostics ("" means standard input, reported as "<stdin>"); the
+// locations of imported files resolve against its directory (the working
+// directory for standard input). Parse reads no environment and performs
+// no network access; it reads only imported files.
+//
+// On success the error is nil and every warning, info and element error is
+// in the capability's Diagnostics, sorted by position. When the document
+// cannot be modelled, Parse returns a nil capability and a KindSpec *Error
+// whose message is the first fatal diagnostic and whose Diagnostics hold
+// every diagnostic found.
+func Parse(data []byte, name string) (c *Capability, err error) {
+	file := name
+	if file == "" {
+		file = "<stdin>"
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c = nil
+			err = &Error{Kind: KindInternal, Msg: fmt.Sprintf("loading %s: internal error: %v", file, r),
+				Pos: Pos{File: file, Line: 1, Col: 1}}
+		}
+	}()
+	dir := "."
+	if file != "<stdin>" {
+		dir = filepath.Dir(file)
+	}
+	l := &loader{file: file, dir: dir, src: data}
+	c = l.load()
+	return l.result(c)
+}
+
+// loader holds the state of one load.
+type loader struct {
+	file  string
+	dir   string
+	src   []byte
+	lines []int
+
+	diags  []Diagnostic
+	fatals int
+	// sink receives element errors besides diags: the Errors of the
+	// element being loaded.
+	sink *[]Diagnostic
+
+	ikanos bool
+	// nested is set while loading an imported file: its imports are not
+	// followed, and a missing version key is tolerated.
+	nested  bool
+	imports map[string]*importedFile
+	// mapFormSeen avoids repeating the info about ikanos map-keyed lists.
+	mapFormSeen bool
+	// bindVars holds the bound variable names declared so far.
+	bindVars map[string]bool
+}
+
+func (l *loader) result(c *Capability) (*Capability, error) {
+	SortDiagnostics(l.diags)
+	if l.fatals > 0 || c == nil {
+		e := &Error{Kind: KindSpec, Diagnostics: l.diags}
+		for _, d := range l.diags {
+			if d.Severity == SeverityFatal {
+				e.Msg, e.Hint, e.Pos = d.Message, d.Hint, d.Pos
+				break
+			}
+		}
+		if e.Msg == "" {
+			e.Msg = "not a naftiko capability document"
+			e.Pos = Pos{File: l.file, Line: 1, Col: 1}
+		}
+		return nil, e
+	}
+	c.Diagnostics = l.diags
+	return c, nil
+}
+
+// ---------------------------------------------------------------------------
+// Diagnostics.
+
+func (l *loader) at(n *yaml.Node) Pos {
+	if n == nil || n.Line == 0 {
+		return Pos{File: l.file, Line: 1, Col: 1}
+	}
+	return Pos{File: l.file, Line: n.Line, Col: n.Column}
+}
+
+func (l *loader) pos(n *yaml.Node) Pos { return l.at(n) }
+
+func (l *loader) report(p Pos, sev Severity, rule, msg, hint string) {
+	if sev == SeverityFatal {
+		l.fatals++
+	}
+	l.diags = append(l.diags, Diagnostic{Pos: p, Severity: sev, Rule: rule, Message: msg, Hint: hint})
+}
+
+func (l *loader) fatal(n *yaml.Node, rule, msg, hint string) {
+	l.report(l.at(n), SeverityFatal, rule, msg, hint)
+}
+
+func (l *loader) warn(n *yaml.Node, rule, msg, hint string) {
+	l.report(l.at(n), SeverityWarning, rule, msg, hint)
+}
+
+func (l *loader) info(n *yaml.Node, rule, msg string) {
+	l.report(l.at(n), SeverityInfo, rule, msg, "")
+}
+
+// elemError reports an element error: in the load's diagnostics and in the
+// Errors of the element being loaded.
+func (l *loader) elemError(n *yaml.Node, rule, msg, hint string) {
+	l.elemErrorAt(l.at(n), rule, msg, hint)
+}
+
+func (l *loader) elemErrorAt(p Pos, rule, msg, hint string) {
+	d := Diagnostic{Pos: p, Severity: SeverityError, Rule: rule, Message: msg, Hint: hint}
+	l.diags = append(l.diags, d)
+	if l.sink != nil {
+		*l.sink = append(*l.sink, d)
+	}
+}
+
+// setSink makes s the element-error sink and returns the previous one.
+func (l *loader) setSink(s *[]Diagnostic) *[]Diagnostic {
+	prev := l.sink
+	l.sink = s
+	return prev
+}
+
+// ---------------------------------------------------------------------------
+// Document.
+
+// decode parses the first YAML document and returns its root node.
+func (l *loader) decode() *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(l.src))
+	var doc yaml.Node
+	if err := safeDecode(dec, &doc); err != nil {
+		if err == io.EOF {
+			l.fatal(nil, "not-naftiko", "the document is empty: not a naftiko capability document",
+				"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
+			return nil
+		}
+		l.yamlError(err)
+		return nil
+	}
+	var extra yaml.Node
+	if err := safeDecode(dec, &extra); err != io.EOF {
+		p := Pos{File: l.file, Line: extra.Line, Col: 1}
+		if err != nil {
+			p.Line, _ = yamlErrorLine(err)
+		}
+		if p.Line == 0 {
+			p.Line = 1
+		}
+		l.report(p, SeverityWarning, "multi-document", "the file holds more than one YAML document; only the first is read", "")
+	}
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			return nil
+		}
+		return doc.Content[0]
+	}
+	return &doc
+}
+
+// safeDecode decodes one document, turning a panic of the YAML library
+// into an error.
+func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: the YAML parser failed: %v", r)
+		}
+	}()
+	return dec.Decode(n)
+}
+
+// yamlParserProblems are the problems the YAML library reports as parser
+// (not scanner) errors: it gives their line 0-based.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+	"did not find expected <document start>", "did not find expected key", "did not find expected node content",
+	"found duplicate %TAG directive", "found duplicate %YAML directive", "found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// yamlErrorLine extracts the 1-based line of a yaml error ("yaml: line 3:
+// …"; 0 when it has none) and the message without its prefixes.
+func yamlErrorLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if n, err := strconv.Atoi(rest[:i]); err == nil {
+				line, msg = n, rest[i+2:]
+			}
+		}
+	}
+	for _, p := range yamlParserProblems {
+		if msg == p {
+			line++
+			break
+		}
+	}
+	return line, msg
+}
+
+func (l *loader) yamlError(err error) {
+	line, msg := yamlErrorLine(err)
+	if line < 1 {
+		line = 1
+	}
+	l.report(Pos{File: l.file, Line: line, Col: 1}, SeverityFatal, "yaml-syntax", "YAML syntax error: "+msg, "")
+}
+
+// load runs the whole load and returns the capability, or nil when a fatal
+// diagnostic was reported.
+func (l *loader) load() *Capability {
+	if len(l.src) > MaxFileSize {
+		l.fatal(nil, "size-limit", fmt.Sprintf("the file is larger than the %d MiB limit", MaxFileSize>>20), "")
+		return nil
+	}
+	root := l.decode()
+	if root == nil {
+		if l.fatals == 0 {
+			l.fatal(nil, "not-naftiko", "the document is empty: not a naftiko capability document",
+				"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
+		}
+		return nil
+	}
+	l.checkTree(root)
+	if l.fatals > 0 {
+		return nil
+	}
+	root = deref(root)
+	if root.Kind != yaml.MappingNode {
+		if isNull(root) {
+			l.fatal(nil, "not-naftiko", "the document is empty: not a naftiko capability document",
+				"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
+		} else {
+			l.fatal(root, "not-naftiko", fmt.Sprintf("the document root is a %s, not a mapping: not a naftiko capability document", kindName(root)), "")
+		}
+		return nil
+	}
+	return l.document(root)
+}
+
+func (l *loader) document(root *yaml.Node) *Capability {
+	var (
+		naftikoK, naftikoV, ikanosK, ikanosV                      *yaml.Node
+		infoV, bindsV, capV, consumesK, consumesV, exposesV, aggV *yaml.Node
+		imports                                                   []*yaml.Node
+		unknown                                                   []*yaml.Node
+	)
+	ps := pairs(root)
+	for i := 0; i+1 < len(ps); i += 2 {
+		k, v := ps[i], ps[i+1]
+		name, _ := keyText(k)
+		switch name {
+		case "naftiko":
+			naftikoK, naftikoV = k, v
+		case "ikanos":
+			ikanosK, ikanosV = k, v
+		case "info":
+			infoV = v
+		case "binds":
+			bindsV = v
+		case "capability":
+			capV = v
+		case "consumes":
+			consumesK, consumesV = k, v
+		case "exposes":
+			exposesV = v
+		case "aggregates":
+			aggV = v
+		case "import", "imports":
+			imports = append(imports, k, v)
+		case "servers", "tools":
+			l.warn(k, "ignored-field", fmt.Sprintf("alpha1 root `%s` is not supported and is ignored", name), "")
+		default:
+			unknown = append(unknown, k)
+		}
+	}
+	for _, k := range unknown {
+		l.unknownField(k, "the document root", fieldsRoot)
+	}
+
+	c := &Capability{File: l.file, Dir: l.dir}
+	switch {
+	case naftikoK != nil && ikanosK != nil:
+		second := ikanosK
+		if ikanosK.Line < naftikoK.Line || (ikanosK.Line == naftikoK.Line && ikanosK.Column < naftikoK.Column) {
+			second = naftikoK
+		}
+		l.fatal(second, "version-key", "the document has both a `naftiko` and an `ikanos` version key", "keep one of them")
+		return nil
+	case naftikoK != nil:
+		c.Root = "naftiko"
+		c.Version = l.version(naftikoK, naftikoV, naftikoVersions)
+	case ikanosK != nil:
+		c.Root = "ikanos"
+		l.ikanos = true
+		c.Version = l.version(ikanosK, ikanosV, ikanosVersions)
+	case !l.nested:
+		l.fatal(nil, "not-naftiko", "not a naftiko capability document: it has neither a `naftiko` nor an `ikanos` version key",
+			"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
+		return nil
+	}
+	if l.fatals > 0 {
+		return nil
+	}
+
+	c.Info = l.loadInfo(infoV)
+	c.Binds = l.binds(bindsV)
+
+	var capConsumes, capImports, capExposes, capAgg *yaml.Node
+	if capV != nil && !isNull(deref(capV)) {
+		cv := deref(capV)
+		if cv.Kind != yaml.MappingNode {
+			l.fatal(capV, "wrong-kind", fmt.Sprintf("`capability` must be a mapping, not a %s", kindName(cv)), "")
+			return nil
+		}
+		var capBinds *yaml.Node
+		unknown = unknown[:0]
+		cps := pairs(cv)
+		for i := 0; i+1 < len(cps); i += 2 {
+			k, v := cps[i], cps[i+1]
+			name, _ := keyText(k)
+			switch name {
+			case "consumes":
+				capConsumes = v
+			case "exposes":
+				capExposes = v
+			case "binds":
+				capBinds = v
+			case "aggregates":
+				capAgg = v
+			case "imports":
+				capImports = v
+				l.info(k, "dialect", "`capability.imports` imports every consumes adapter of each listed file")
+			case "description":
+				c.Description = l.str(v, "description")
+				l.warn(k, "ignored-field", "`capability.description` is not part of the schema; it is kept as documentation only", "")
+			case "workflow", "orchestration", "tools":
+				l.warn(k, "ignored-field", fmt.Sprintf("`capability.%s` is not supported and is ignored", name), "")
+			default:
+				unknown = append(unknown, k)
+			}
+		}
+		for _, k := range unknown {
+			l.unknownField(k, "`capability`", fieldsCapability)
+		}
+		c.Binds = append(c.Binds, l.binds(capBinds)...)
+		if consumesV != nil {
+			l.info(consumesK, "dialect", "root `consumes` next to `capability` is merged into the capability's consumes")
+		}
+	}
+
+	c.Consumes = l.consumesList(capConsumes)
+	c.Consumes = append(c.Consumes, l.importList(capImports)...)
+	c.Consumes = append(c.Consumes, l.consumesList(consumesV)...)
+	for i := 0; i+1 < len(imports); i += 2 {
+		key, _ := keyText(imports[i])
+		l.info(imports[i], "dialect", fmt.Sprintf("root `%s` imports the consumes adapters of each listed file", key))
+		c.Consumes = append(c.Consumes, l.importList(imports[i+1])...)
+	}
+	l.markShadowed(c.Consumes)
+
+	c.Exposes = l.exposesList(capExposes)
+	c.Exposes = append(c.Exposes, l.exposesList(exposesV)...)
+	c.Aggregates = l.aggregates(capAgg)
+	c.Aggregates = append(c.Aggregates, l.aggregates(aggV)...)
+	if l.fatals > 0 {
+		return nil
+	}
+	return c
+}
+
+// version reads a version value and warns about unknown ones.
+func (l *loader) version(k, v *yaml.Node, known []string) string {
+	d := deref(v)
+	root, _ := keyText(k)
+	if d != nil && d.Kind != yaml.ScalarNode {
+		l.fatal(v, "version-key", fmt.Sprintf("the `%s` version must be a scalar, not a %s", root, kindName(d)), "")
+		return ""
+	}
+	s := ""
+	if d != nil && !(isNull(d) && !isQuoted(d)) {
+		s = d.Value
+	}
+	for _, x := range known {
+		if s == x {
+			return s
+		}
+	}
+	at := v
+	if isNull(d) && d.Line == 0 {
+		at = k
+	}
+	l.warn(at, "unknown-version", fmt.Sprintf("unknown %s version %q; the rules of %s are applied", root, s, known[len(known)-1]),
+		"accepted versions: "+strings.Join(known, ", "))
+	return s
+}
+
+func (l *loader) loadInfo(n *yaml.Node) Info {
+	base := filepath.Base(l.file)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	d := deref(n)
+	info := Info{Label: base, Pos: l.at(d)}
+	if d == nil || isNull(d) {
+		return info
+	}
+	if d.Kind != yaml.MappingNode {
+		l.fatal(n, "wrong-kind", fmt.Sprintf("`info` must be a mapping, not a %s", kindName(d)), "")
+		return info
+	}
+	var label, title, name, display *yaml.Node
+	var unknown []*yaml.Node
+	ps := pairs(d)
+	for i := 0; i+1 < len(ps); i += 2 {
+		k, v := ps[i], ps[i+1]
+		key, _ := keyText(k)
+		switch key {
+		case "label":
+			label = v
+		case "description":
+			info.Description = l.str(v, "description")
+		case "tags", "created", "modified", "stakeholders":
+			// documentation only
+		case "title":
+			title = v
+		case "name":
+			name = v
+		case "display":
+			display = v
+		case "version", "dates", "personas", "contact", "related":
+			l.info(k, "dialect", fmt.Sprintf("`info.%s` is not part of the schema; it is ignored", key))
+		default:
+			unknown = append(unknown, k)
+		}
+	}
+	for _, k := range unknown {
+		l.unknownField(k, "`info`", fieldsInfo)
+	}
+	for _, c := range []struct {
+		n     *yaml.Node
+		field string
+	}{{label, "label"}, {display, "display"}, {title, "title"}, {name, "name"}} {
+		if c.n == nil {
+			continue
+		}
+		if s := l.str(c.n, c.field); s != "" {
+			info.Label = s
+			if c.field != "label" && !(c.field == "display" && l.ikanos) {
+				l.info(c.n, "dialect", fmt.Sprintf("`info.%s` is read as the label", c.field))
+			}
+			break
+		}
+	}
+	return info
+}
+
+// binds loads a binds list: mappings, or (dialect) strings naming
+// environment variables.
+func (l *loader) binds(n *yaml.Node) []*Bind {
+	d := deref(n)
+	if d == nil || isNull(d) {
+		return nil
+	}
+	if d.Kind != yaml.SequenceNode {
+		l.fatal(n, "wrong-kind", fmt.Sprintf("`binds` must be a list, not a %s", kindName(d)), "")
+		return nil
+	}
+	out := make([]*Bind, 0, len(d.Content))
+	for _, it := range d.Content {
+		e := deref(it)
+		switch e.Kind {
+		case yaml.ScalarNode:
+			s := l.str(e, "binds")
+			if s == "" {
+				l.warn(e, "required-field", "an empty binds entry is ignored", "")
+				continue
+			}
+			l.info(e, "dialect", fmt.Sprintf("binds entry %q is read as the environment variable %s (namespace env)", s, s))
+			out = append(out, &Bind{Namespace: "env", Keys: []BindKey{{Var: s, Key: s, Pos: l.at(e)}}, Pos: l.at(e)})
+			l.bindVar(e, s)
+		case yaml.MappingNode:
+			if b := l.bind(e); b != nil {
+				out = append(out, b)
+			}
+		default:
+			l.fatal(it, "wrong-kind", fmt.Sprintf("a binds entry must be a mapping, not a %s", kindName(e)), "")
+		}
+	}
+	return out
+}
+
+func (l *loader) bind(d *yaml.Node) *Bind {
+	b := &Bind{Pos: l.at(d)}
+	var keysV *yaml.Node
+	var unknown []*yaml.Node
+	ps := pairs(d)
+	for i := 0; i+1 < len(ps); i += 2 {
+		k, v := ps[i], ps[i+1]
+		key, _ := keyText(k)
+		switch key {
+		case "namespace":
+			b.Namespace = l.str(v, "namespace")
+		case "description":
+			b.Description = l.str(v, "description")
+		case "location":
+			b.Location = l.str(v, "location")
+		case "keys":
+			keysV = v
+		case "from", "import":
+			l.warn(k, "unsupported-feature", "binds imports are not supported; the entry is ignored", "")
+			return nil
+		default:
+			unknown = append(unknown, k)
+		}
+	}
+	for _, k := range unknown {
+		l.unknownField(k, "a binds entry", fieldsBind)
+	}
+	if b.Namespace == "" {
+		l.warn(d, "required-field", "binds entry has no `namespace`", "")
+	}
+	kv := deref(keysV)
+	switch {
+	case kv == nil || isNull(kv):
+		l.warn(d, "required-field", fmt.Sprintf("binds entry %q declares no `keys`", b.Namespace), "")
+	case kv.Kind == yaml.MappingNode:
+		kps := pairs(kv)
+		b.Keys = make([]BindKey, 0, len(kps)/2)
+		for i := 0; i+1 < len(kps); i += 2 {
+			name, ok := keyText(kps[i])
+			if !ok || name == "" {
+				l.warn(kps[i], "required-field", "a binds key must be a non-empty variable name", "")
+				continue
+			}
+			key := l.str(kps[i+1], name)
+			if key == "" {
+				key = name
+			}
+			b.Keys = append(b.Keys, BindKey{Var: name, Key: key, Pos: l.at(kps[i])})
+			l.bindVar(kps[i], name)
+		}
+	case kv.Kind == yaml.SequenceNode:
+		l.info(kv, "dialect", "`keys` written as a list binds each variable to the provider key of the same name")
+		for _, it := range kv.Content {
+			if s := l.str(it, "keys"); s != "" {
+				b.Keys = append(b.Keys, BindKey{Var: s, Key: s, Pos: l.at(deref(it))})
+				l.bindVar(deref(it), s)
+			}
+		}
+	default:
+		l.fatal(keysV, "wrong-kind", fmt.Sprintf("`keys` must be a mapping, not a %s", kindName(kv)), "")
+	}
+	return b
+}
+
+// markShadowed marks adapters whose namespace repeats an earlier one.
+func (l *loader) markShadowed(as []*Adapter) {
+	if len(as) < 2 {
+		return
+	}
+	seen := make(map[string]*Adapter, len(as))
+	for _, a := range as {
+		if a.Namespace == "" {
+			continue
+		}
+		first := seen[a.Namespace]
+		if first == nil {
+			seen[a.Namespace] = a
+			continue
+		}
+		a.Shadowed = true
+		l.report(a.Pos, SeverityWarning, "namespace-unique",
+			fmt.Sprintf("namespace `%s` is declared again (first at %s); calls use the first declaration", a.Namespace, first.Pos),
+			"rename one of the adapters")
+	}
+}
+
+// bindVar records a bound variable name and checks its pattern.
+func (l *loader) bindVar(at *yaml.Node, name string) {
+	if l.bindVars == nil {
+		l.bindVars = make(map[string]bool)
+	}
+	l.bindVars[name] = true
+	l.checkName(at, name, bindVarName)
+}

@@ -1,0 +1,3 @@
+package spec
+
+const seedFile = "../testdata/seed/clerk-organization-memberships.yaml"
