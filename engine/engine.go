@@ -279,6 +279,12 @@ func (e *Engine) resolve(ref string) (*plan, error) {
 	case 1:
 		return cands[0], nil
 	case 0:
+		for _, a := range e.cap.Consumes {
+			if len(a.Errors) > 0 && !a.Shadowed && strings.HasPrefix(ref, a.Namespace+".") {
+				d := a.Errors[0]
+				return nil, &spec.Error{Kind: spec.KindSpec, Ref: ref, Pos: d.Pos, Msg: d.Message, Hint: d.Hint}
+			}
+		}
 		all := make([]string, 0, len(e.ops))
 		for _, o := range e.ops {
 			all = append(all, o.Ref)

@@ -721,3 +721,21 @@ func TestBodyFileIsStreamed(t *testing.T) {
 		t.Errorf("wire %+v", got)
 	}
 }
+
+func TestCallIntoMissingImport(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cap.yaml")
+	os.WriteFile(path, []byte(`naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - import: shop
+    location: ./shared/shop.yaml
+`), 0o600)
+	c := loadFile(t, path)
+	e, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Call(context.Background(), "shop.listItems", nil)
+	wantErr(t, err, KindSpec, "spec: shop.listItems: namespace shop is imported from ./shared/shop.yaml, which was not found")
+}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/naftiko/naftiko/spec"
+	"github.com/ohler55/ojg/oj"
 )
 
 // result decodes a 2xx answer and applies the output parameters.
@@ -226,13 +227,42 @@ func (e *Engine) decode(pr *Prepared, format, contentType string, body []byte) (
 	}
 }
 
+// decodeJSONBody decodes a JSON body. Bodies whose numbers all have at
+// most 15 digits take ojg's single-pass parser, which yields int64 and
+// float64 exactly as numberOf would; others take encoding/json with exact
+// numbers, normalised by numberOf.
 func decodeJSONBody(body []byte) (any, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	if !longNumber(body) {
+		var p oj.Parser
+		if v, err := p.Parse(body); err == nil {
+			return v, nil
+		}
+	}
 	var v any
 	if err := decodeJSON(body, &v); err != nil {
 		return nil, err
 	}
 	return normalize(v), nil
+}
+
+// longNumber reports whether body may hold a number of more than 15
+// digits (a run of digits, '.', 'e', '+' or '-' with more than 15 digits).
+func longNumber(body []byte) bool {
+	n := 0
+	for _, c := range body {
+		switch {
+		case c >= '0' && c <= '9':
+			n++
+			if n > 15 {
+				return true
+			}
+		case c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-':
+		default:
+			n = 0
+		}
+	}
+	return false
 }
 
 func (e *Engine) undecodable(pr *Prepared, tried []string, contentType string, body []byte, cause error) error {

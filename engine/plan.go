@@ -119,7 +119,16 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 			}
 		}
 	}
-	// Implicit template inputs.
+	// Implicit template inputs: names templates reference that are neither
+	// caller-visible parameters nor bound variables.
+	visible := func(name string) bool {
+		for _, q := range p.params {
+			if q.name == name && q.visible() {
+				return true
+			}
+		}
+		return false
+	}
 	uses := map[string][]bool{} // name → whether each use is omittable
 	var order []string
 	note := func(t *spec.Template, omittable bool) {
@@ -130,7 +139,7 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 			if part.Name == "" || part.Single {
 				continue
 			}
-			n, ok := e.implicitName(part.Name, r.Adapter.Namespace, declared)
+			n, ok := e.implicitName(part.Name, r.Adapter.Namespace, visible)
 			if !ok {
 				continue
 			}
@@ -203,8 +212,8 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 
 // implicitName decides whether a placeholder name makes an implicit input
 // (§6.2), and which: rule 1 (a bare name) or rule 2 (prefix.name).
-func (e *Engine) implicitName(n, ns string, declared func(string) bool) (string, bool) {
-	if declared(n) || e.binds.Has(n) {
+func (e *Engine) implicitName(n, ns string, visible func(string) bool) (string, bool) {
+	if visible(n) || e.binds.Has(n) {
 		return "", false
 	}
 	if i := strings.IndexByte(n, '.'); i > 0 {
@@ -213,7 +222,7 @@ func (e *Engine) implicitName(n, ns string, declared func(string) bool) (string,
 			return "", false
 		}
 		if e.prefixes[pre] || pre == ns {
-			if declared(rest) {
+			if visible(rest) {
 				return "", false
 			}
 			return rest, true

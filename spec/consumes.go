@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -146,20 +145,20 @@ func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 			l.info(typeV, "dialect", fmt.Sprintf("consumes type %q is read as `http`", typ))
 		}
 	case lt == "mcp":
-		l.warn(typeV, "unsupported-feature", fmt.Sprintf("consumes adapters of type `mcp` are not supported; `%s` is skipped", ns), "")
+		l.warn(typeV, "unsupported-feature", fmt.Sprintf("consumes adapters of type `mcp` are not supported; entry%s is skipped", quoteName(ns)), "")
 		return nil
 	case lt != "":
-		l.warn(typeV, "consumes-skipped", fmt.Sprintf("consumes entry `%s` has type `%s`, which naftiko cannot call; it is skipped", ns, typ), "")
+		l.warn(typeV, "consumes-skipped", fmt.Sprintf("consumes entry%s has type `%s`, which naftiko cannot call; it is skipped", quoteName(ns), typ), "")
 		return nil
 	case baseV != nil:
-		l.info(d, "dialect", fmt.Sprintf("consumes entry `%s` has no `type`; with a `baseUri` it is read as `http`", ns))
+		l.info(d, "dialect", fmt.Sprintf("consumes entry%s has no `type`; with a `baseUri` it is read as `http`", quoteName(ns)))
 	case refV != nil:
-		l.warn(refV, "consumes-skipped", fmt.Sprintf("consumes entry `%s` has a `ref` and no `type` or `baseUri`; it is skipped", ns), "")
+		l.warn(refV, "consumes-skipped", fmt.Sprintf("consumes entry%s has a `ref` and no `type` or `baseUri`; it is skipped", quoteName(ns)), "")
 		return nil
 	case resV != nil:
-		l.info(d, "dialect", fmt.Sprintf("consumes entry `%s` has no `type`; with `resources` it is read as `http`", ns))
+		l.info(d, "dialect", fmt.Sprintf("consumes entry%s has no `type`; with `resources` it is read as `http`", quoteName(ns)))
 	default:
-		l.warn(d, "consumes-skipped", fmt.Sprintf("consumes entry `%s` has no `type` and no `baseUri`; it is skipped", ns), "")
+		l.warn(d, "consumes-skipped", fmt.Sprintf("consumes entry%s has no `type` and no `baseUri`; it is skipped", quoteName(ns)), "")
 		return nil
 	}
 	return []*Adapter{l.adapter(d)}
@@ -203,7 +202,7 @@ func (l *loader) adapter(d *yaml.Node) *Adapter {
 			unknown = append(unknown, k)
 		}
 	}
-	where := "consumes adapter `" + a.Namespace + "`"
+	where := "consumes adapter" + quoteName(a.Namespace)
 	for _, k := range unknown {
 		l.unknownField(k, where, fieldsAdapter)
 	}
@@ -231,7 +230,7 @@ func (l *loader) baseURI(a *Adapter, d, v *yaml.Node) {
 		if at == nil || deref(at).Line == 0 {
 			at = d
 		}
-		l.warn(at, "baseuri-empty", fmt.Sprintf("consumes adapter `%s` has no baseUri; calls need --base-uri", a.Namespace), "")
+		l.warn(at, "baseuri-empty", fmt.Sprintf("consumes adapter%s has no baseUri; calls need --base-uri", quoteName(a.Namespace)), "")
 		return
 	}
 	if t := strings.TrimRight(s, "/"); t != s && !strings.HasSuffix(t, ":") && t != "" {
@@ -369,10 +368,10 @@ func (l *loader) resource(a *Adapter, it item) *Resource {
 	}
 	r.Name = l.itemName(it, nameV, "resource")
 	for _, k := range unknown {
-		l.unknownField(k, "resource `"+r.Name+"`", fieldsResource)
+		l.unknownField(k, "resource"+quoteName(r.Name), fieldsResource)
 	}
 	if pathV == nil {
-		l.warn(d, "required-field", fmt.Sprintf("resource `%s` has no `path`", r.Name), "")
+		l.warn(d, "required-field", fmt.Sprintf("resource%s has no `path`", quoteName(r.Name)), "")
 		r.PathTmpl = &Template{Pos: r.Pos}
 	} else {
 		r.Path, r.PathTmpl = l.urlPath(pathV, true)
@@ -431,7 +430,7 @@ func nameFromPath(p string) string {
 // resource path without a leading "/" gets one (SPEC.md §2.4 #12).
 func (l *loader) urlPath(v *yaml.Node, resource bool) (string, *Template) {
 	s := l.str(v, "path")
-	t := l.template(v, "path", URLTemplate)
+	t := l.templateText(deref(v), s, URLTemplate)
 	if resource && s != "" && s[0] != '/' {
 		l.info(v, "dialect", fmt.Sprintf("resource path %q does not start with `/`; one is added", s))
 		s = "/" + s
@@ -576,576 +575,4 @@ func isToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// ---------------------------------------------------------------------------
-// Parameters.
-
-var knownIns = []string{"query", "header", "path", "cookie", "body", "environment"}
-
-// params loads an inputParameters list. paths are the URL templates whose
-// placeholders decide the `in` of parameters that have none.
-func (l *loader) params(n *yaml.Node, paths []*Template) []*Param {
-	its := l.items(n, "inputParameters")
-	if len(its) == 0 {
-		return nil
-	}
-	out := make([]*Param, 0, len(its))
-	for _, it := range its {
-		if p := l.param(it, paths); p != nil {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func (l *loader) param(it item, paths []*Template) *Param {
-	d, ok := l.entry(it, "an input parameter")
-	if !ok {
-		return nil
-	}
-	p := &Param{Pos: l.at(d)}
-	if it.key != nil {
-		p.Pos = l.at(it.key)
-	}
-	var nameV, inV, valueV, requiredV, defaultV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "name":
-			nameV = v
-		case "in":
-			inV = v
-		case "value":
-			valueV = v
-		case "type":
-			p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-		case "required":
-			requiredV = v
-		case "description":
-			p.Description = l.str(v, "description")
-		case "default":
-			defaultV = v
-		default:
-			unknown = append(unknown, k)
-		}
-	}
-	p.Name = l.itemName(it, nameV, "input parameter")
-	if p.Name == "" {
-		at := nameV
-		if at == nil {
-			at = d
-		}
-		l.warn(at, "param-name-empty", "an input parameter with an empty name is dropped", "")
-		return nil
-	}
-	for _, k := range unknown {
-		l.unknownField(k, "input parameter `"+p.Name+"`", fieldsParam)
-	}
-	l.checkName(cmpNode(it.key, nameV), p.Name, extendedName)
-	if inV != nil {
-		p.In = strings.ToLower(strings.TrimSpace(l.str(inV, "in")))
-		if p.In != "" && !slices.Contains(knownIns, p.In) {
-			l.warn(inV, "param-in-unknown", fmt.Sprintf("input parameter `%s` has an unknown `in: %s`", p.Name, p.In),
-				"use one of "+strings.Join(knownIns, ", "))
-		}
-	}
-	if p.In == "" {
-		at := inV
-		if at == nil {
-			at = d
-		}
-		if hasPlaceholder(p.Name, paths) {
-			p.In = "path"
-			l.warn(at, "param-in-missing", fmt.Sprintf("input parameter `%s` has no `in`; `path` is used because the path has a {%s} placeholder", p.Name, p.Name),
-				"add `in: path`")
-		} else {
-			p.In = "query"
-			l.warn(at, "param-in-missing", fmt.Sprintf("input parameter `%s` has no `in`; `query` is used", p.Name), "add `in: query`")
-		}
-	}
-	if requiredV != nil {
-		p.Required, _ = l.boolean(requiredV, "required")
-	}
-	if p.In == "path" {
-		p.Required = true
-	}
-	if valueV != nil && !isNull(deref(valueV)) {
-		p.Value = l.data(valueV, true)
-		if p.Value.Kind == DataMap || p.Value.Kind == DataList {
-			l.info(valueV, "dialect", fmt.Sprintf("structured `value` of parameter `%s`: every string leaf is a template", p.Name))
-		}
-	}
-	if defaultV != nil && !isNull(deref(defaultV)) {
-		p.Default = l.data(defaultV, false)
-	}
-	return p
-}
-
-// hasPlaceholder reports whether one of ts has a placeholder named name.
-func hasPlaceholder(name string, ts []*Template) bool {
-	for _, t := range ts {
-		if t == nil {
-			continue
-		}
-		for _, p := range t.Parts {
-			if p.Name == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// ---------------------------------------------------------------------------
-// Outputs.
-
-func (l *loader) outputs(n *yaml.Node) []*Output {
-	its := l.items(n, "outputParameters")
-	if len(its) == 0 {
-		return nil
-	}
-	out := make([]*Output, 0, len(its))
-	for _, it := range its {
-		if o := l.output(it); o != nil {
-			out = append(out, o)
-		}
-	}
-	if len(out) > 1 {
-		for i, o := range out {
-			if o.Name == "" {
-				o.Name = "output" + strconv.Itoa(i+1)
-				l.report(o.Pos, SeverityWarning, "output-unnamed",
-					fmt.Sprintf("an output parameter without a name is called `%s`", o.Name), "give every output a `name`")
-			}
-		}
-	}
-	return out
-}
-
-func (l *loader) output(it item) *Output {
-	d, ok := l.entry(it, "an output parameter")
-	if !ok {
-		return nil
-	}
-	o := &Output{Pos: l.at(d)}
-	if it.key != nil {
-		o.Pos = l.at(it.key)
-	}
-	var nameV, valueV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "name":
-			nameV = v
-		case "type":
-			o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-		case "value":
-			valueV = v
-		case "description":
-		default:
-			unknown = append(unknown, k)
-		}
-	}
-	o.Name = l.itemName(it, nameV, "output parameter")
-	for _, k := range unknown {
-		l.unknownField(k, "output parameter `"+o.Name+"`", fieldsOutput)
-	}
-	if valueV == nil {
-		l.warn(d, "required-field", fmt.Sprintf("output parameter `%s` has no `value`; the whole response is used", o.Name), "add `value: $.`")
-		o.Path, _ = CompilePath("$", o.Pos)
-		return o
-	}
-	o.Path = l.jsonPath(valueV, "value")
-	return o
-}
-
-// jsonPath compiles a JSONPath held by scalar v; a failure is an element
-// error (output-jsonpath-invalid) and yields nil.
-func (l *loader) jsonPath(v *yaml.Node, field string) *Path {
-	s := l.str(v, field)
-	d := deref(v)
-	start, _ := l.valueStart(d)
-	p, err := CompilePath(s, start)
-	if err == nil {
-		return p
-	}
-	at := start
-	if off := jsonPathErrOffset(err.Error(), s); off >= 0 {
-		at = l.offsetPos(d, off)
-	}
-	l.elemErrorAt(at, "output-jsonpath-invalid", err.Error(), "")
-	return nil
-}
-
-// jsonPathErrOffset finds the byte offset that an ojg parse error ("… at N
-// in EXPR") points to inside src, or -1 when it cannot be mapped back.
-func jsonPathErrOffset(msg, src string) int {
-	i := strings.LastIndex(msg, " in ")
-	if i < 0 || msg[i+4:] != src || strings.TrimSpace(src) != src {
-		return -1
-	}
-	j := strings.LastIndex(msg[:i], " at ")
-	if j < 0 {
-		return -1
-	}
-	n, err := strconv.Atoi(msg[j+4 : i])
-	if err != nil {
-		return -1
-	}
-	return max(0, min(n-1, len(src)))
-}
-
-// ---------------------------------------------------------------------------
-// Bodies and data.
-
-// bodyTypes maps lower-cased body type spellings to the internal names;
-// dialect spellings report an info.
-var bodyTypes = map[string]struct {
-	name    string
-	dialect bool
-}{
-	"json":           {"json", false},
-	"text":           {"text", false},
-	"xml":            {"xml", false},
-	"sparql":         {"sparql", false},
-	"formurlencoded": {"formUrlEncoded", false},
-	"multipartform":  {"multipartForm", false},
-	"form":           {"formUrlEncoded", true},
-	"multipart":      {"multipartForm", true},
-	"binary":         {"binary", true},
-}
-
-func (l *loader) body(n *yaml.Node) *Body {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	b := &Body{Pos: l.at(d)}
-	switch d.Kind {
-	case yaml.ScalarNode:
-		b.Data = l.stringData(d)
-		return b
-	case yaml.SequenceNode:
-		b.Type = "json"
-		b.Data = l.data(d, true)
-		l.info(d, "dialect", "a list `body` is sent as JSON")
-		return b
-	}
-	var typeV, dataV *yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		switch key, _ := keyText(ps[i]); key {
-		case "type":
-			typeV = ps[i+1]
-		case "data":
-			dataV = ps[i+1]
-		}
-	}
-	if typeV == nil && dataV == nil {
-		b.Type = "json"
-		b.Data = l.data(d, true)
-		l.info(d, "dialect", "a `body` mapping without `type` and `data` is sent as JSON")
-		return b
-	}
-	for i := 0; i+1 < len(ps); i += 2 {
-		if key, _ := keyText(ps[i]); key != "type" && key != "data" {
-			l.unknownField(ps[i], "`body`", fieldsBody)
-		}
-	}
-	if typeV == nil {
-		b.Type = "json"
-		l.info(d, "dialect", "a `body` without `type` is sent as JSON")
-	} else {
-		t := strings.TrimSpace(l.str(typeV, "type"))
-		bt, ok := bodyTypes[strings.ToLower(t)]
-		switch {
-		case !ok:
-			b.Type = t
-			l.warn(typeV, "body-type-unknown", fmt.Sprintf("unknown body type `%s`", t),
-				"use json, text, xml, sparql, formUrlEncoded, multipartForm or binary")
-		default:
-			b.Type = bt.name
-			if bt.dialect {
-				l.info(typeV, "dialect", fmt.Sprintf("body type `%s` is read as `%s`", t, bt.name))
-			}
-		}
-	}
-	if dataV != nil && !isNull(deref(dataV)) {
-		b.Data = l.data(dataV, true)
-	} else {
-		l.info(d, "dialect", fmt.Sprintf("`body: {type: %s}` has no `data`; the body is built from the `in: body` parameters", b.Type))
-	}
-	return b
-}
-
-// stringData returns scalar n as a string Data whose template is parsed.
-func (l *loader) stringData(n *yaml.Node) *Data {
-	return &Data{Kind: DataString, Text: n.Value, Tmpl: l.template(n, "body", TextTemplate), Pos: l.at(n)}
-}
-
-// data converts a YAML value to a Data tree. With tmpl, string leaves are
-// parsed as templates.
-func (l *loader) data(n *yaml.Node, tmpl bool) *Data {
-	d := deref(n)
-	out := &Data{Pos: l.at(d)}
-	switch d.Kind {
-	case yaml.ScalarNode:
-		switch tag := tagOf(d); {
-		case tag == tagNull && !isQuoted(d):
-			out.Kind = DataNull
-		case tag == tagBool:
-			out.Kind, out.Text = DataBool, strings.ToLower(d.Value)
-			if out.Text != "true" && out.Text != "false" {
-				out.Kind, out.Text = DataString, d.Value
-			}
-		case tag == tagInt || tag == tagFloat:
-			if t, ok := numberText(d); ok {
-				out.Kind, out.Text = DataNumber, t
-			} else {
-				out.Kind, out.Text = DataString, d.Value
-			}
-		default:
-			out.Kind, out.Text = DataString, d.Value
-		}
-		if out.Kind == DataString && tmpl {
-			out.Tmpl = l.template(d, "value", TextTemplate)
-		}
-	case yaml.MappingNode:
-		out.Kind = DataMap
-		ps := pairs(d)
-		out.Keys = make([]string, 0, len(ps)/2)
-		out.Vals = make([]*Data, 0, len(ps)/2)
-		for i := 0; i+1 < len(ps); i += 2 {
-			k, ok := keyText(ps[i])
-			if !ok {
-				l.warn(ps[i], "wrong-kind", fmt.Sprintf("a %s key in structured data is ignored", kindName(ps[i])), "")
-				continue
-			}
-			out.Keys = append(out.Keys, k)
-			out.Vals = append(out.Vals, l.data(ps[i+1], tmpl))
-		}
-	case yaml.SequenceNode:
-		out.Kind = DataList
-		out.Items = make([]*Data, len(d.Content))
-		for i, c := range d.Content {
-			out.Items[i] = l.data(c, tmpl)
-		}
-	default:
-		out.Kind = DataNull
-	}
-	return out
-}
-
-// ---------------------------------------------------------------------------
-// Headers and templates.
-
-// headers loads a headers mapping ({Name: value}) or list ([{name, value}]
-// or ["Name: value"]).
-func (l *loader) headers(n *yaml.Node) []*Header {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	switch d.Kind {
-	case yaml.MappingNode:
-		ps := pairs(d)
-		out := make([]*Header, 0, len(ps)/2)
-		for i := 0; i+1 < len(ps); i += 2 {
-			name, ok := keyText(ps[i])
-			if !ok || name == "" {
-				l.elemError(ps[i], "wrong-kind", "a header name must be a non-empty string", "")
-				continue
-			}
-			out = append(out, &Header{Name: name, Value: l.template(ps[i+1], name, TextTemplate), Pos: l.at(ps[i])})
-		}
-		return out
-	case yaml.SequenceNode:
-		out := make([]*Header, 0, len(d.Content))
-		for _, it := range d.Content {
-			e := deref(it)
-			switch e.Kind {
-			case yaml.MappingNode:
-				h := &Header{Pos: l.at(e)}
-				var valueV *yaml.Node
-				ps := pairs(e)
-				for i := 0; i+1 < len(ps); i += 2 {
-					switch key, _ := keyText(ps[i]); key {
-					case "name":
-						h.Name = l.str(ps[i+1], "name")
-					case "value":
-						valueV = ps[i+1]
-					default:
-						l.unknownField(ps[i], "a header", fieldsHeader)
-					}
-				}
-				if h.Name == "" {
-					l.elemError(e, "required-field", "a header has no `name`", "")
-					continue
-				}
-				if valueV != nil {
-					h.Value = l.template(valueV, "value", TextTemplate)
-				} else {
-					h.Value = &Template{Pos: h.Pos}
-				}
-				out = append(out, h)
-			case yaml.ScalarNode:
-				colon := strings.IndexByte(e.Value, ':')
-				name := ""
-				if colon > 0 {
-					name = strings.TrimSpace(e.Value[:colon])
-				}
-				if name == "" {
-					l.elemError(e, "wrong-kind", fmt.Sprintf("header %q is not written `Name: value`", e.Value), "")
-					continue
-				}
-				rest := e.Value[colon+1:]
-				value := strings.TrimLeft(rest, " \t")
-				lead := colon + 1 + len(rest) - len(value)
-				value = strings.TrimRight(value, " \t")
-				start, exact := l.valueStart(e)
-				if exact {
-					start = l.offsetPos(e, lead)
-				}
-				t, diags := ParseTemplate(value, start, exact, TextTemplate)
-				t.Pos = l.at(e)
-				l.templateDiags(diags)
-				out = append(out, &Header{Name: name, Value: t, Pos: l.at(e)})
-			default:
-				l.elemError(it, "wrong-kind", fmt.Sprintf("a header must be a mapping or a `Name: value` string, not a %s", kindName(e)), "")
-			}
-		}
-		return out
-	}
-	l.elemError(n, "wrong-kind", fmt.Sprintf("`headers` must be a mapping or a list, not a %s", kindName(d)), "")
-	return nil
-}
-
-// template parses scalar v as a template, with exact placeholder positions
-// where SPEC.md §2.1 allows them.
-func (l *loader) template(v *yaml.Node, field string, mode TemplateMode) *Template {
-	d := deref(v)
-	return l.templateText(d, l.str(d, field), mode)
-}
-
-// templateText parses s, the text (possibly trimmed at its end) of scalar
-// d, as a template.
-func (l *loader) templateText(d *yaml.Node, s string, mode TemplateMode) *Template {
-	pos := l.at(d)
-	start, exact := pos, false
-	if d != nil && strings.IndexByte(s, '{') >= 0 {
-		start, exact = l.valueStart(d)
-	}
-	t, diags := ParseTemplate(s, start, exact, mode)
-	t.Pos = pos
-	l.templateDiags(diags)
-	return t
-}
-
-func (l *loader) templateDiags(diags []Diagnostic) {
-	for _, dg := range diags {
-		if dg.Severity <= SeverityError {
-			l.elemErrorAt(dg.Pos, dg.Rule, dg.Message, dg.Hint)
-		} else {
-			l.report(dg.Pos, dg.Severity, dg.Rule, dg.Message, dg.Hint)
-		}
-	}
-}
-
-// binarySize reads a size: a number of bytes, or a number with a unit B,
-// KiB, MiB or GiB (ikanos maxBinarySize).
-func (l *loader) binarySize(v *yaml.Node) int64 {
-	d := deref(v)
-	if d == nil || isNull(d) {
-		return 0
-	}
-	s := strings.TrimSpace(l.str(d, "maxBinarySize"))
-	if s == "" {
-		return 0
-	}
-	num, mult := s, float64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			num, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || !(f > 0) || f*mult > 1<<62 || strings.ContainsAny(num, "eExXpP_") {
-		l.elemError(d, "scalar-type", fmt.Sprintf("`maxBinarySize` must be a size such as 512KiB, 10MiB or 1GiB, not %q", s), "")
-		return 0
-	}
-	return int64(f * mult)
-}
-
-// implicitPathParams reports (info) path placeholders that no parameter of
-// the operation's levels declares and that name no bound variable: the
-// engine adds them as required string path parameters (SPEC.md §2.4 #32).
-// A resource path placeholder is reported once per resource; done lists
-// those already reported and is returned updated.
-func (l *loader) implicitPathParams(a *Adapter, r *Resource, o *Operation, done []string) []string {
-	for i, t := range [2]*Template{r.PathTmpl, o.PathTmpl} {
-		for _, p := range t.Parts {
-			if p.Name == "" || strings.IndexByte(p.Name, '.') >= 0 || l.bindVars[p.Name] ||
-				declared(p.Name, a.InputParameters, r.InputParameters, o.InputParameters) {
-				continue
-			}
-			if i == 0 {
-				if slices.Contains(done, p.Name) {
-					continue
-				}
-				done = append(done, p.Name)
-			}
-			l.report(p.Pos, SeverityInfo, "dialect",
-				fmt.Sprintf("path placeholder `%s` has no declared parameter; it is a required string path parameter", p.Name), "")
-		}
-	}
-	return done
-}
-
-func declared(name string, levels ...[]*Param) bool {
-	for _, ps := range levels {
-		for _, p := range ps {
-			if p.Name == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// Identifier patterns of the published schema (SPEC.md §2.4 #5).
-const (
-	kebabName    = iota // ^[a-zA-Z0-9-]+$: namespaces, resources, operations
-	extendedName        // ^[a-zA-Z0-9-_*]+$: parameters
-	bindVarName         // ^[A-Z][A-Z0-9_]*$: bound variables
-)
-
-// checkName reports (info) a name outside its schema pattern; it is
-// accepted verbatim.
-func (l *loader) checkName(at *yaml.Node, name string, kind int) {
-	ok := name != ""
-	for i := 0; ok && i < len(name); i++ {
-		c := name[i]
-		switch kind {
-		case kebabName:
-			ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
-		case extendedName:
-			ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '*'
-		default:
-			ok = c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '_')
-		}
-	}
-	if !ok {
-		l.info(at, "dialect", fmt.Sprintf("name `%s` is outside the schema's identifier pattern; it is accepted as written", name))
-	}
 }

@@ -73,9 +73,9 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 		if at == nil {
 			at = d
 		}
-		what := fmt.Sprintf("exposes adapter `%s` of type `%s` cannot be served; it is skipped", x.Namespace, raw)
+		what := fmt.Sprintf("exposes adapter%s of type `%s` cannot be served; it is skipped", quoteName(x.Namespace), raw)
 		if raw == "" {
-			what = fmt.Sprintf("exposes adapter `%s` has no `type`; it is skipped", x.Namespace)
+			what = fmt.Sprintf("exposes adapter%s has no `type`; it is skipped", quoteName(x.Namespace))
 		}
 		l.warn(at, "expose-unsupported", what, "use rest, mcp, skill or control")
 		return nil
@@ -99,11 +99,11 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 		}
 		if x.Transport == "stdio" {
 			if portV != nil {
-				l.warn(portV, "mcp-stdio-port", fmt.Sprintf("MCP adapter `%s` uses stdio; its port is ignored", x.Namespace), "")
+				l.warn(portV, "mcp-stdio-port", fmt.Sprintf("MCP adapter%s uses stdio; its port is ignored", quoteName(x.Namespace)), "")
 			}
 			if x.Auth != nil {
 				l.warn(cmpNode(authenticationV, authV), "mcp-stdio-auth",
-					fmt.Sprintf("MCP adapter `%s` uses stdio; its authentication is ignored", x.Namespace), "")
+					fmt.Sprintf("MCP adapter%s uses stdio; its authentication is ignored", quoteName(x.Namespace)), "")
 			}
 		}
 	}

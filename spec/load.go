@@ -106,6 +106,9 @@ type loader struct {
 	dir   string
 	src   []byte
 	lines []int
+	// colLine, colCol and colOff cache the last column-to-offset
+	// conversion of valueStart.
+	colLine, colCol, colOff int
 
 	diags  []Diagnostic
 	fatals int
@@ -147,14 +150,13 @@ func (l *loader) result(c *Capability) (*Capability, error) {
 // ---------------------------------------------------------------------------
 // Diagnostics.
 
+// at returns the position of n, or 1:1 for whole-document problems.
 func (l *loader) at(n *yaml.Node) Pos {
 	if n == nil || n.Line == 0 {
 		return Pos{File: l.file, Line: 1, Col: 1}
 	}
 	return Pos{File: l.file, Line: n.Line, Col: n.Column}
 }
-
-func (l *loader) pos(n *yaml.Node) Pos { return l.at(n) }
 
 func (l *loader) report(p Pos, sev Severity, rule, msg, hint string) {
 	if sev == SeverityFatal {

@@ -346,19 +346,26 @@ func (l *loader) line(n int) []byte {
 // columns: true for single-line plain scalars and single-line quoted
 // scalars without escapes (SPEC.md §2.1).
 func (l *loader) valueStart(n *yaml.Node) (Pos, bool) {
-	p := l.pos(n)
+	p := l.at(n)
 	if n.Kind != yaml.ScalarNode || n.Style&(yaml.TaggedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return p, false
 	}
 	ln := l.line(n.Line)
-	off := 0
-	for c := 1; c < n.Column; c++ {
+	// Scalars are mostly visited in document order: resume the column scan
+	// from the previous one on the same line, so that long single-line
+	// documents stay linear.
+	off, c := 0, 1
+	if l.colLine == n.Line && l.colCol <= n.Column {
+		off, c = l.colOff, l.colCol
+	}
+	for ; c < n.Column; c++ {
 		if off >= len(ln) {
 			return p, false
 		}
 		_, w := utf8.DecodeRune(ln[off:])
 		off += w
 	}
+	l.colLine, l.colCol, l.colOff = n.Line, c, off
 	rest := ln[off:]
 	v := n.Value
 	var q byte
@@ -390,7 +397,7 @@ func (l *loader) valueStart(n *yaml.Node) (Pos, bool) {
 func (l *loader) offsetPos(n *yaml.Node, off int) Pos {
 	p, exact := l.valueStart(n)
 	if !exact {
-		return l.pos(n)
+		return l.at(n)
 	}
 	if off > len(n.Value) {
 		off = len(n.Value)
