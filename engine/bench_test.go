@@ -50,6 +50,7 @@ func BenchmarkRawGet(b *testing.B) {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		req.Header.Set("Authorization", "Bearer sk_test")
 		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", "naftiko/dev")
 		resp, err := client.Do(req)
 		if err != nil {
 			b.Fatal(err)

@@ -65,10 +65,10 @@ func (p *Prepared) Curl(w io.Writer) error {
 func (p *Prepared) word(s string) string {
 	var out strings.Builder
 	for s != "" {
-		at, secret := -1, ""
-		for v := range p.envRefs {
-			if i := strings.Index(s, v); i >= 0 && (at < 0 || i < at || i == at && len(v) > len(secret)) {
-				at, secret = i, v
+		at, ref := -1, envRef{}
+		for _, r := range p.envRefs {
+			if i := strings.Index(s, r.secret); i >= 0 && (at < 0 || i < at || i == at && len(r.secret) > len(ref.secret)) {
+				at, ref = i, r
 			}
 		}
 		if at < 0 {
@@ -78,8 +78,8 @@ func (p *Prepared) word(s string) string {
 		if at > 0 {
 			out.WriteString(shellQuote(p.e.red.Redact(s[:at])))
 		}
-		out.WriteString(`"$` + p.envRefs[secret] + `"`)
-		s = s[at+len(secret):]
+		out.WriteString(`"$` + ref.key + `"`)
+		s = s[at+len(ref.secret):]
 	}
 	if out.Len() == 0 {
 		return "''"

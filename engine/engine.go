@@ -42,6 +42,9 @@ type Engine struct {
 
 	binds *binder.Binder
 	red   *binder.Redactor
+	// envKeys maps "namespace.VAR" and "VAR" of environment-located
+	// bindings to the environment key they read (for --curl).
+	envKeys map[string]string
 
 	plans    []*plan
 	byRef    map[string][]*plan
@@ -52,8 +55,6 @@ type Engine struct {
 	// in [0, n]. Both are replaced in tests.
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func(n time.Duration) time.Duration
-
-	optErr error
 }
 
 // Option configures an Engine.
@@ -182,6 +183,15 @@ func New(c *spec.Capability, opts ...Option) (*Engine, error) {
 		bopts = append(bopts, binder.WithProvider(s, p))
 	}
 	e.binds = binder.New(c.Binds, c.Dir, bopts...)
+	e.envKeys = map[string]string{}
+	for _, v := range e.binds.Variables() {
+		key := ""
+		if v.Location == "" {
+			key = v.Key
+		}
+		e.envKeys[v.Name] = key
+		e.envKeys[v.Namespace+"."+v.Name] = key
+	}
 	if e.lookup == nil {
 		e.lookup = lookupEnv
 	}

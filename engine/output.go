@@ -208,7 +208,7 @@ func (e *Engine) decode(pr *Prepared, format, contentType string, body []byte) (
 	format = strings.ToLower(format)
 	switch format {
 	case "", "json":
-		v, err := decodeJSONBody(body)
+		v, err := e.decodeJSONBody(body)
 		if err == nil {
 			return v, nil
 		}
@@ -231,7 +231,7 @@ func (e *Engine) decode(pr *Prepared, format, contentType string, body []byte) (
 // most 15 digits take ojg's single-pass parser, which yields int64 and
 // float64 exactly as numberOf would; others take encoding/json with exact
 // numbers, normalised by numberOf.
-func decodeJSONBody(body []byte) (any, error) {
+func (e *Engine) decodeJSONBody(body []byte) (any, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if !longNumber(body) {
 		var p oj.Parser
@@ -288,7 +288,7 @@ func (e *Engine) upstreamError(pr *Prepared, status int, header http.Header, bod
 	se.Msg = fmt.Sprintf("upstream answered %d %s", status, http.StatusText(status))
 	mt, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	if len(body) > 0 {
-		if v, err := decodeJSONBody(body); err == nil {
+		if v, err := e.decodeJSONBody(body); err == nil {
 			se.Body = v
 		} else if mt == "" || strings.HasPrefix(mt, "text/") || strings.Contains(mt, "json") || strings.Contains(mt, "xml") {
 			const quoteMax = 64 << 10

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/naftiko/naftiko/spec"
 )
@@ -28,6 +30,10 @@ type plan struct {
 	errs       []spec.Diagnostic
 	accept     string
 	hasAuthHdr bool
+
+	// base caches the parsed base URL when it contains no placeholder.
+	baseOnce sync.Once
+	base     *url.URL
 }
 
 // param is one merged parameter of an operation.

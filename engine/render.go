@@ -15,9 +15,9 @@ type scope struct {
 	e    *Engine
 	p    *plan
 	vals map[string]value
-	// envRefs maps secret values read from environment variables to the
-	// variable's name, for --curl.
-	envRefs map[string]string
+	// envRefs records secret values read from environment variables, for
+	// --curl.
+	envRefs []envRef
 }
 
 // where names the kind of template being rendered, for messages and for
@@ -72,27 +72,27 @@ func secretValue(v binder.Value) value {
 
 // noteEnv remembers which environment variable a secret came from.
 func (s *scope) noteEnv(ns, name string, v binder.Value) {
-	key := ""
-	for _, b := range s.e.binds.Variables() {
-		if b.Name == name && (ns == "" || b.Namespace == ns) {
-			if b.Location == "" {
-				key = b.Key
-			} else {
-				key = ""
-			}
-		}
+	k := name
+	if ns != "" {
+		k = ns + "." + name
 	}
-	if key == "" && ns == "env" && !s.e.binds.Has(name) {
+	key, declared := s.e.envKeys[k]
+	if !declared && ns == "env" {
 		key = name
 	}
 	if key == "" || v.Reveal() == "" {
 		return
 	}
-	if s.envRefs == nil {
-		s.envRefs = map[string]string{}
+	for _, r := range s.envRefs {
+		if r.secret == v.Reveal() {
+			return
+		}
 	}
-	s.envRefs[v.Reveal()] = key
+	s.envRefs = append(s.envRefs, envRef{secret: v.Reveal(), key: key})
 }
+
+// envRef is a secret value and the environment variable it came from.
+type envRef struct{ secret, key string }
 
 // missing builds the error for a placeholder no rule resolves (§5.5).
 func (s *scope) missing(part spec.Part, w where) error {

@@ -51,7 +51,7 @@ type Prepared struct {
 	ref     string
 	plan    *plan
 	e       *Engine
-	envRefs map[string]string
+	envRefs []envRef
 	// authHeaders are the header names produced by authentication, removed
 	// on cross-host redirects.
 	authHeaders []string
@@ -307,27 +307,29 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 	if !overridden {
 		base, overridden = e.baseURIs[""]
 	}
-	var rendered string
+	t := a.BaseURI
 	if overridden {
-		t, _ := spec.ParseTemplate(strings.TrimRight(base, "/"), spec.Pos{}, false, spec.URLTemplate)
-		r, err := e.renderBase(s, t)
-		if err != nil {
-			return nil, err
-		}
-		rendered = r
-	} else {
-		if a.BaseURI == nil || a.BaseURI.Src == "" {
-			return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: "namespace " + ns + " has no baseUri; pass --base-uri",
-				Hint: "--base-uri https://api.example.com, or --base-uri " + ns + "=https://…"}
-		}
-		r, err := e.renderBase(s, a.BaseURI)
-		if err != nil {
-			return nil, err
-		}
-		rendered = r
+		t, _ = spec.ParseTemplate(strings.TrimRight(base, "/"), spec.Pos{}, false, spec.URLTemplate)
+	} else if t == nil || t.Src == "" {
+		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: "namespace " + ns + " has no baseUri; pass --base-uri",
+			Hint: "--base-uri https://api.example.com, or --base-uri " + ns + "=https://…"}
 	}
-	u, err := url.Parse(rendered)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	var u *url.URL
+	if t.IsLiteral() {
+		s.p.baseOnce.Do(func() { s.p.base = parseBase(t.Src) })
+		if s.p.base != nil {
+			c := *s.p.base
+			u = &c
+		}
+	} else {
+		rendered, err := e.renderBase(s, t)
+		if err != nil {
+			return nil, err
+		}
+		u = parseBase(rendered)
+	}
+	if u == nil {
+		rendered, _ := e.renderBase(s, t)
 		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
 			Msg:  "namespace " + ns + ": baseUri " + quote(e.red.Redact(rendered)) + " is not an absolute http or https URL",
 			Hint: "pass --base-uri " + ns + "=https://…"}
@@ -365,6 +367,15 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 	u.RawQuery = query
 	u.Fragment = ""
 	return u, nil
+}
+
+// parseBase parses an absolute http or https URL; nil when it is not one.
+func parseBase(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil
+	}
+	return u
 }
 
 // renderBase renders a base URI: {{…}} per §5, single-brace {x} from the

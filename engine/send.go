@@ -121,6 +121,23 @@ func readCapped(r io.Reader, limit, declared int64) ([]byte, error) {
 	if declared > limit {
 		return nil, errTooLarge
 	}
+	if declared >= 0 && declared <= 1<<20 {
+		// The common case: a declared length, read in one allocation.
+		buf := make([]byte, declared, declared+1)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, err
+		}
+		var one [1]byte
+		if n, _ := r.Read(one[:]); n == 0 {
+			return buf, nil
+		}
+		// More than declared: fall through on what is left.
+		rest, err := readCapped(r, limit-declared-1, -1)
+		if err != nil {
+			return nil, err
+		}
+		return append(append(buf, one[0]), rest...), nil
+	}
 	var buf bytes.Buffer
 	if declared > 0 {
 		buf.Grow(int(declared))
@@ -220,7 +237,7 @@ func (e *Engine) request(ctx context.Context, pr *Prepared) (*http.Request, erro
 		length = int64(len(data))
 		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 	}
-	req, err := http.NewRequestWithContext(ctx, pr.Method, pr.URL, body)
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, authKey{}, pr), pr.Method, pr.URL, body)
 	if err != nil {
 		if c, ok := body.(io.Closer); ok {
 			c.Close()
@@ -237,8 +254,7 @@ func (e *Engine) request(ctx context.Context, pr *Prepared) (*http.Request, erro
 	if h := req.Header.Get("Host"); h != "" {
 		req.Host = h
 	}
-	ctxReq := context.WithValue(req.Context(), authKey{}, pr)
-	return req.WithContext(ctxReq), nil
+	return req, nil
 }
 
 type authKey struct{}
