@@ -4,7 +4,7 @@
 //	naftiko run capabilities/clerk/organization-memberships.yaml \
 //	    ListOrganizationMemberships --param organization_id=org_2RwC6
 //
-// See docs/cli.md for every command and flag. The command is a thin shell
+// README.md documents every command and flag. The command is a thin shell
 // over Main, which tests call in-process.
 package main
 
