@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,10 +29,15 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	up := httptest.NewServer(newUpstream())
 	t.Cleanup(up.Close)
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "../../testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("UPSTREAM", up.URL)
+			env.Setenv("REPO", repo)
 			env.Setenv("VERSION", versionString())
 			return nil
 		},
