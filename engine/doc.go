@@ -16,4 +16,16 @@
 // rendered needs them, and every value they produce is redacted from what
 // the engine prints. Every failure is a *spec.Error whose Kind maps to an
 // exit status, an HTTP status or an MCP result.
+//
+// Responses are decoded by outputRawFormat (json, xml, yaml, csv, tsv,
+// psv, html, markdown, text, binary; decode*.go) before the output
+// JSONPaths run; request bodies are built by body type (body.go); digest,
+// OAuth2 client credentials and AWS SigV4 authenticate when the request is
+// sent (auth*.go).
+//
+// Dependency note: HTML responses are parsed with golang.org/x/net/html,
+// maintained by the Go project, which implements the WHATWG parsing
+// algorithm (implicit tbody, unclosed cells, entities) that real pages
+// rely on and that no hand-written tokenizer would match; the small CSS
+// selector engine that scopes tables (selector.go) is naftiko's own.
 package engine

@@ -24,6 +24,9 @@ func (p *Prepared) Dump(w io.Writer) error {
 	switch {
 	case p.BodyFile != "":
 		fmt.Fprintf(&b, "\n<body streamed from %s>\n", p.BodyFile)
+	case p.streamBody() != nil:
+		b.WriteByte('\n')
+		b.WriteString(p.e.red.Redact(p.x.stream.preview()))
 	case len(p.Body) > 0:
 		b.WriteByte('\n')
 		b.WriteString(p.e.red.Redact(string(p.Body)))
@@ -44,12 +47,28 @@ func (p *Prepared) Curl(w io.Writer) error {
 		b.WriteString(" -X " + p.Method)
 	}
 	b.WriteString(" " + p.word(p.URL))
+	switch a := p.sendAuth().(type) {
+	case *digestAuth:
+		b.WriteString(" \\\n  --digest -u " + p.word(a.user+":"+a.pass))
+	case *awsAuth:
+		b.WriteString(" \\\n  --aws-sigv4 " + shellQuote("aws:amz:"+a.region+":"+a.service) + " -u " + p.word(a.accessKey+":"+a.secret))
+		if a.token != "" {
+			b.WriteString(" \\\n  -H " + p.word("X-Amz-Security-Token: "+a.token))
+		}
+	}
 	for _, k := range sortedKeys(p.Header) {
+		if p.streamBody() != nil && k == "Content-Type" {
+			continue // curl writes its own multipart boundary
+		}
 		for _, v := range p.Header[k] {
 			b.WriteString(" \\\n  -H " + p.word(k+": "+v))
 		}
 	}
 	switch {
+	case p.streamBody() != nil:
+		for _, part := range p.x.stream.parts {
+			b.WriteString(" \\\n  " + p.curlPart(part))
+		}
 	case p.BodyFile != "":
 		b.WriteString(" \\\n  --data-binary " + shellQuote("@"+p.BodyFile))
 	case len(p.Body) > 0:
@@ -85,6 +104,34 @@ func (p *Prepared) word(s string) string {
 		return "''"
 	}
 	return out.String()
+}
+
+// curlPart writes a multipart part as a curl option: --form-string for
+// text (curl would read a value starting with @ or < as a file), -F with
+// @path for a file.
+func (p *Prepared) curlPart(part formPart) string {
+	if part.file == "" && !part.hasFilename && part.contentType == "" {
+		return "--form-string " + p.word(part.name+"="+part.value)
+	}
+	q := func(s string) string {
+		if strings.ContainsAny(s, ";,\"") {
+			return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+		}
+		return s
+	}
+	spec := part.name + "="
+	if part.file != "" {
+		spec += "@" + q(part.file)
+	} else {
+		spec += q(part.value) // a text part with a file name or type
+	}
+	if part.hasFilename {
+		spec += ";filename=" + q(part.filename)
+	}
+	if ct := part.header().Get("Content-Type"); ct != "" {
+		spec += ";type=" + q(ct)
+	}
+	return "-F " + p.word(spec)
 }
 
 func shellQuote(s string) string {

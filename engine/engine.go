@@ -51,6 +51,12 @@ type Engine struct {
 	ops      []*Operation
 	prefixes map[string]bool
 
+	// digest remembers Digest challenges; tokens caches OAuth2 tokens.
+	digest digestCache
+	tokens tokenCache
+	// now is the clock (token expiry, SigV4 dates); replaced in tests.
+	now func() time.Time
+
 	// sleep waits d or until ctx is done; jitter returns a random duration
 	// in [0, n]. Both are replaced in tests.
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -166,6 +172,7 @@ func New(c *spec.Capability, opts ...Option) (*Engine, error) {
 		logger:    slog.New(slog.DiscardHandler),
 		userAgent: "naftiko/dev",
 		sleep:     sleepCtx,
+		now:       time.Now,
 		jitter:    func(n time.Duration) time.Duration { return time.Duration(rand.Int64N(int64(n) + 1)) },
 		prefixes:  map[string]bool{"tools": true, "rest": true},
 	}

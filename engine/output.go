@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/naftiko/naftiko/spec"
 	"github.com/ohler55/ojg/oj"
@@ -33,12 +31,13 @@ func (e *Engine) result(pr *Prepared, status int, header http.Header, body []byt
 		return res, nil
 	}
 	res.Outputs = make(map[string]any, len(op.OutputParameters))
+	warn := func(msg string) { e.logger.Warn(msg, "operation", pr.ref) }
 	for i, o := range op.OutputParameters {
 		name := o.Name
 		if name == "" {
 			name = "output" + strconv.Itoa(i+1)
 		}
-		res.Outputs[name] = applyOutput(o, tree)
+		res.Outputs[name] = applyOutput(o, tree, warn)
 	}
 	if len(op.OutputParameters) == 1 {
 		for _, v := range res.Outputs {
@@ -51,7 +50,8 @@ func (e *Engine) result(pr *Prepared, status int, header http.Header, body []byt
 }
 
 // applyOutput evaluates one consumed output parameter against the tree.
-func applyOutput(o *spec.Output, tree any) any {
+// A declared type the value does not fit is reported through warn.
+func applyOutput(o *spec.Output, tree any, warn func(msg string)) any {
 	var v any
 	switch {
 	case o.Path != nil:
@@ -61,7 +61,28 @@ func applyOutput(o *spec.Output, tree any) any {
 	default:
 		v = tree
 	}
-	return coerce(o.Type, v)
+	out, ok := coerce(o.Type, v)
+	if !ok && warn != nil {
+		warn(fmt.Sprintf("output %s is declared %s but the response gives %s; the value is kept as it is", o.Name, strings.ToLower(o.Type), kindOf(v)))
+	}
+	return out
+}
+
+// kindOf names the JSON kind of a tree value.
+func kindOf(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "a number"
 }
 
 func constValue(d *spec.Data) any {
@@ -89,46 +110,49 @@ func constValue(d *spec.Data) any {
 }
 
 // coerce applies an advisory output type (SPEC.md §9.4): lossless scalar
-// conversions only, a single value wrapped where an array is declared.
-func coerce(typ string, v any) any {
+// conversions only, a single value wrapped where an array is declared. ok
+// is false when an object or array is declared and the value is not one,
+// or a scalar is declared and the value is an object or array: the value
+// is then returned unchanged (type never makes a call fail).
+func coerce(typ string, v any) (out any, ok bool) {
 	if v == nil {
-		return nil
+		return nil, true
 	}
-	switch strings.ToLower(typ) {
+	_, isMap := v.(map[string]any)
+	_, isList := v.([]any)
+	switch typ = strings.ToLower(typ); typ {
 	case "string":
 		switch x := v.(type) {
 		case int64, float64, json.Number, bool:
 			s, _ := renderScalar(x)
-			return s
+			return s, true
 		}
 	case "integer", "number":
-		if s, ok := v.(string); ok {
+		if s, isStr := v.(string); isStr {
 			n := numberOf(s)
 			if t, _ := renderScalar(n); t == s {
-				if _, isStr := n.(string); !isStr {
-					if typ == "integer" {
-						if _, isInt := n.(int64); !isInt {
-							return v
-						}
-					}
-					return n
+				_, isInt := n.(int64)
+				_, isFloat := n.(float64)
+				if isInt || isFloat && typ == "number" {
+					return n, true
 				}
 			}
 		}
 	case "boolean":
-		if s, ok := v.(string); ok && (s == "true" || s == "false") {
-			return s == "true"
+		if s, isStr := v.(string); isStr && (s == "true" || s == "false") {
+			return s == "true", true
 		}
 	case "array":
-		switch v.(type) {
-		case []any:
-		case map[string]any:
-			return []any{v}
-		default:
-			return []any{v}
+		if !isList {
+			return []any{v}, true
 		}
+		return v, true
+	case "object":
+		return v, isMap
+	default:
+		return v, true
 	}
-	return v
+	return v, !isMap && !isList
 }
 
 // numberOf converts number text: int64 when integral and in range, else
@@ -203,35 +227,11 @@ func normalize(v any) any {
 	return v
 }
 
-// decode turns a response body into a JSON-like tree (SPEC.md §9.1).
-func (e *Engine) decode(pr *Prepared, format, contentType string, body []byte) (any, error) {
-	format = strings.ToLower(format)
-	switch format {
-	case "", "json":
-		v, err := e.decodeJSONBody(body)
-		if err == nil {
-			return v, nil
-		}
-		return nil, e.undecodable(pr, []string{"json"}, contentType, body, err)
-	case "text":
-		if !utf8.Valid(body) {
-			return strings.ToValidUTF8(string(body), "\uFFFD"), nil
-		}
-		return string(body), nil
-	case "binary":
-		return base64.StdEncoding.EncodeToString(body), nil
-	default:
-		return nil, &spec.Error{Kind: spec.KindOutput,
-			Msg:  "outputRawFormat `" + format + "` is not supported by this version of naftiko",
-			Hint: "use -o raw to get the body as received"}
-	}
-}
-
 // decodeJSONBody decodes a JSON body. Bodies whose numbers all have at
 // most 15 digits take ojg's single-pass parser, which yields int64 and
 // float64 exactly as numberOf would; others take encoding/json with exact
 // numbers, normalised by numberOf.
-func (e *Engine) decodeJSONBody(body []byte) (any, error) {
+func decodeJSONBody(body []byte) (any, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if !longNumber(body) {
 		var p oj.Parser
@@ -265,7 +265,7 @@ func longNumber(body []byte) bool {
 	return false
 }
 
-func (e *Engine) undecodable(pr *Prepared, tried []string, contentType string, body []byte, cause error) error {
+func (e *Engine) undecodable(tried []string, contentType string, body []byte, cause error) error {
 	ct := contentType
 	if ct == "" {
 		ct = "none"
@@ -287,10 +287,26 @@ func (e *Engine) upstreamError(pr *Prepared, status int, header http.Header, bod
 	se := &spec.Error{Kind: spec.KindUpstream, Status: status, Header: header, Raw: body}
 	se.Msg = fmt.Sprintf("upstream answered %d %s", status, http.StatusText(status))
 	mt, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
+	var tree any
+	decoded := false
 	if len(body) > 0 {
-		if v, err := e.decodeJSONBody(body); err == nil {
+		switch contentFormat(header.Get("Content-Type")) {
+		case "xml":
+			if v, err := decodeXML(body); err == nil {
+				tree, decoded = v, true
+			}
+		case "yaml":
+			if v, err := decodeYAML(body); err == nil {
+				tree, decoded = v, true
+			}
+		}
+	}
+	if decoded {
+		se.Body = tree
+	} else if len(body) > 0 {
+		if v, err := decodeJSONBody(body); err == nil {
 			se.Body = v
-		} else if mt == "" || strings.HasPrefix(mt, "text/") || strings.Contains(mt, "json") || strings.Contains(mt, "xml") {
+		} else if mt == "" || strings.HasPrefix(mt, "text/") || strings.Contains(mt, "json") || strings.Contains(mt, "xml") || strings.Contains(mt, "yaml") {
 			const quoteMax = 64 << 10
 			txt := body
 			if len(txt) > quoteMax {

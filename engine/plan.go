@@ -30,6 +30,9 @@ type plan struct {
 	errs       []spec.Diagnostic
 	accept     string
 	hasAuthHdr bool
+	// schema is the compiled outputSchema (html selector, markdown
+	// heading), or nil.
+	schema *outputSchema
 
 	// base caches the parsed base URL when it contains no placeholder.
 	baseOnce sync.Once
@@ -64,6 +67,21 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 	}
 	p.errs = append(append(p.errs, r.Adapter.Errors...), op.Errors...)
 	p.accept = acceptFor(op.OutputRawFormat)
+	if src := strings.TrimSpace(op.OutputSchema); src != "" {
+		switch strings.ToLower(op.OutputRawFormat) {
+		case "html":
+			sel, err := compileSelector(src)
+			if err != nil {
+				p.errs = append(p.errs, spec.Diagnostic{Pos: op.Pos, Severity: spec.SeverityError, Rule: "output-schema-invalid",
+					Message: "outputSchema " + quote(src) + " is not a valid CSS selector: " + err.Error(),
+					Hint:    "use type, #id, .class, [attr], [attr=value], descendant and > combinators, :nth-of-type(n) and , lists"})
+			} else {
+				p.schema = &outputSchema{sel: sel}
+			}
+		case "markdown":
+			p.schema = &outputSchema{heading: src}
+		}
+	}
 
 	// Parameters merged by (name, in), the later level winning in place.
 	type key struct{ name, in string }
@@ -126,10 +144,11 @@ func (e *Engine) newPlan(r spec.OpRef) *plan {
 		}
 	}
 	// Implicit template inputs: names templates reference that are neither
-	// caller-visible parameters nor bound variables.
+	// caller-visible parameters, in: environment parameters (templates read
+	// them from the environment) nor bound variables.
 	visible := func(name string) bool {
 		for _, q := range p.params {
-			if q.name == name && q.visible() {
+			if q.name == name && (q.visible() || q.in == "environment") {
 				return true
 			}
 		}

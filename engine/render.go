@@ -117,6 +117,13 @@ func (s *scope) missing(part spec.Part, w where) error {
 			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
 			Hint: "pass --param " + input + "=…"}
 	}
+	for _, q := range s.p.params {
+		if q.name == name && q.in == "environment" {
+			return &spec.Error{Kind: spec.KindBinding, Pos: part.Pos,
+				Msg:  "environment variable " + name + " (an in: environment parameter, used by the template" + at + ") is not set",
+				Hint: "export " + name + "=… or pass --env-file with a line " + name + "=…"}
+		}
+	}
 	return &spec.Error{Kind: spec.KindBinding, Pos: part.Pos,
 		Msg:  "template" + at + " names `" + name + "`, which is neither a parameter nor a bound variable",
 		Hint: "declare it under binds (e.g. keys: {" + name + ": " + name + "}) or pass it as a parameter"}

@@ -2,10 +2,8 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strings"
 
@@ -17,9 +15,10 @@ import (
 type CallOption func(*callConfig)
 
 type callConfig struct {
-	rawBody  []byte
-	hasRaw   bool
-	bodyFile string
+	rawBody   []byte
+	bodyFile  string
+	hasRaw    bool
+	fileParts bool
 }
 
 // WithRawBody sends data as the whole request body, overriding the
@@ -56,6 +55,51 @@ type Prepared struct {
 	// on cross-host redirects.
 	authHeaders []string
 	noAuth      bool
+	// x holds what only some requests need; nil for most.
+	x *prepExtra
+}
+
+// prepExtra is the rarely needed part of a Prepared.
+type prepExtra struct {
+	// authQuery are the query pairs authentication produced (escaped),
+	// removed on cross-host redirects.
+	authQuery []formField
+	// stream is a multipart body with file parts, written while it is
+	// sent.
+	stream *multipartBody
+	// dyn is the authentication performed when sending (digest, oauth2,
+	// aws-sig-v4).
+	dyn sendAuth
+	// payloadSum caches the body's SHA-256 for aws-sig-v4.
+	payloadSum string
+}
+
+func (pr *Prepared) ext() *prepExtra {
+	if pr.x == nil {
+		pr.x = &prepExtra{}
+	}
+	return pr.x
+}
+
+func (pr *Prepared) sendAuth() sendAuth {
+	if pr.x == nil {
+		return nil
+	}
+	return pr.x.dyn
+}
+
+func (pr *Prepared) streamBody() *multipartBody {
+	if pr.x == nil {
+		return nil
+	}
+	return pr.x.stream
+}
+
+func (pr *Prepared) authQuery() []formField {
+	if pr.x == nil {
+		return nil
+	}
+	return pr.x.authQuery
 }
 
 // Call calls the operation ref with params and returns its result. params
@@ -157,6 +201,10 @@ func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any,
 				return nil, &spec.Error{Kind: spec.KindRequest, Msg: "header " + name + " contains a CR, LF or NUL character; nothing was sent"}
 			}
 		}
+	}
+	if pr.sendAuth() != nil && h.Get("Authorization") != "" {
+		// Caller-supplied credentials win over authentication (§7.6).
+		pr.x.dyn = nil
 	}
 	u.RawQuery = qb.String()
 	pr.URL = u.String()
@@ -603,193 +651,3 @@ func validHeaderName(n string) bool {
 }
 
 func quote(s string) string { return "\"" + strings.ReplaceAll(s, "\"", "\\\"") + "\"" }
-
-// applyAuth adds the credentials of the operation's authentication
-// (SPEC.md §7).
-func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
-	a := s.p.auth
-	if a == nil {
-		return nil
-	}
-	h := pr.Header
-	render := func(t *spec.Template) (string, error) {
-		v, err := s.text(t, inAuth, nil)
-		if err == nil {
-			e.red.Add(v)
-		}
-		return v, err
-	}
-	set := func(name, v string) {
-		h.Set(name, v)
-		pr.authHeaders = append(pr.authHeaders, http.CanonicalHeaderKey(name))
-	}
-	switch a.Type {
-	case "bearer":
-		tok, err := render(a.Token)
-		if err != nil {
-			return err
-		}
-		set("Authorization", "Bearer "+tok)
-	case "basic":
-		u, err := render(a.Username)
-		if err != nil {
-			return err
-		}
-		pw, err := render(a.Password)
-		if err != nil {
-			return err
-		}
-		cred := base64.StdEncoding.EncodeToString([]byte(u + ":" + pw))
-		e.red.Add(cred)
-		set("Authorization", "Basic "+cred)
-	case "apikey", "header", "query":
-		if len(a.Credentials) == 0 {
-			return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: a.Type + " authentication declares no key"}
-		}
-		for _, c := range a.Credentials {
-			v, err := render(c.Value)
-			if err != nil {
-				return err
-			}
-			if c.Placement == "query" {
-				addPair(qb, c.Key, v)
-				e.red.Add(escapeQuery(v))
-				continue
-			}
-			if !validHeaderName(c.Key) {
-				return &spec.Error{Kind: spec.KindRequest, Pos: a.Pos, Msg: "authentication header name " + quote(c.Key) + " is not a valid HTTP header name"}
-			}
-			set(c.Key, v)
-		}
-	default:
-		return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
-			Msg:  "authentication type `" + a.Type + "` is not supported by this version of naftiko; nothing was sent",
-			Hint: "supply the credentials by hand, e.g. -H 'Authorization: Bearer {{TOKEN}}'"}
-	}
-	return nil
-}
-
-// body builds the request body (SPEC.md §6.8).
-func (e *Engine) body(s *scope, pr *Prepared, cfg *callConfig) error {
-	h := pr.Header
-	setType := func(ct string) {
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", ct)
-		}
-	}
-	switch {
-	case cfg.bodyFile != "":
-		st, err := os.Stat(cfg.bodyFile)
-		if err != nil {
-			return &spec.Error{Kind: spec.KindUsage, Msg: "request body file: " + err.Error()}
-		}
-		if st.IsDir() {
-			return &spec.Error{Kind: spec.KindUsage, Msg: "request body file " + cfg.bodyFile + " is a directory"}
-		}
-		pr.BodyFile = cfg.bodyFile
-		setType(rawBodyType(s.p))
-		return nil
-	case cfg.hasRaw:
-		pr.Body = cfg.rawBody
-		setType(rawBodyType(s.p))
-		return nil
-	}
-	op := s.p.ref.Op
-	if b := op.Body; b != nil && b.Data != nil {
-		switch b.Type {
-		case "", "json":
-			if b.Data.Kind == spec.DataString {
-				str, err := s.text(b.Data.Tmpl, inGeneral, nil)
-				if err != nil {
-					return err
-				}
-				if b.Data.Tmpl == nil {
-					str = b.Data.Text
-				}
-				pr.Body = []byte(str)
-			} else {
-				v, _, err := s.data(b.Data, false)
-				if err != nil {
-					return err
-				}
-				data, err := marshalJSON(v)
-				if err != nil {
-					return &spec.Error{Kind: spec.KindRequest, Pos: b.Pos, Msg: "body is not encodable as JSON: " + err.Error()}
-				}
-				pr.Body = data
-			}
-			setType("application/json")
-			return nil
-		default:
-			return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
-				Msg:  "body type `" + b.Type + "` is not supported by this version of naftiko",
-				Hint: "pass the body by hand with --body @file"}
-		}
-	}
-	var bodyParams []*param
-	for _, q := range s.p.params {
-		if q.in == "body" {
-			bodyParams = append(bodyParams, q)
-		}
-	}
-	if len(bodyParams) == 1 && bodyParams[0].name == "body" {
-		v, ok := s.vals["body"]
-		if !ok || v.v == nil {
-			return nil
-		}
-		if v.raw && (bodyParams[0].typ == "object" || bodyParams[0].typ == "array") {
-			pr.Body = []byte(v.text)
-		} else if items, isList := v.v.([]any); isList && bodyParams[0].typ == "array" {
-			data, err := marshalJSON(items)
-			if err != nil {
-				return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
-			}
-			pr.Body = data
-		} else {
-			data, err := marshalJSON(v.v)
-			if err != nil {
-				return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
-			}
-			pr.Body = data
-		}
-		setType("application/json")
-		return nil
-	}
-	obj := &object{}
-	for _, q := range bodyParams {
-		v, ok := s.vals[q.name]
-		if !ok || v.v == nil {
-			continue
-		}
-		obj.keys = append(obj.keys, q.name)
-		obj.vals = append(obj.vals, v.v)
-	}
-	if len(obj.keys) == 0 {
-		return nil
-	}
-	data, err := obj.MarshalJSON()
-	if err != nil {
-		return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
-	}
-	pr.Body = data
-	setType("application/json")
-	return nil
-}
-
-func rawBodyType(p *plan) string {
-	if b := p.ref.Op.Body; b != nil {
-		switch b.Type {
-		case "text":
-			return "text/plain; charset=utf-8"
-		case "xml":
-			return "application/xml"
-		case "sparql":
-			return "application/sparql-query"
-		case "formUrlEncoded":
-			return "application/x-www-form-urlencoded"
-		case "binary":
-			return "application/octet-stream"
-		}
-	}
-	return "application/json"
-}

@@ -76,22 +76,27 @@ type retryInfo struct {
 	after time.Duration // < 0: backoff
 }
 
-// attempt sends the request once.
+// attempt sends the request once (with the resends its authentication
+// needs: a digest challenge, a refreshed OAuth2 token).
 func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, []byte, retryInfo, error) {
 	actx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	req, err := e.request(actx, pr)
-	if err != nil {
-		return 0, nil, nil, retryInfo{}, err
+	var resp *http.Response
+	var err error
+	if a := pr.sendAuth(); a != nil {
+		resp, err = a.do(actx, e, pr)
+	} else {
+		resp, err = e.send1(actx, pr, nil)
 	}
-	e.traceRequest(pr, req)
-	resp, err := e.client.Do(req)
 	if err != nil {
+		var se *spec.Error
+		if errors.As(err, &se) {
+			return 0, nil, nil, retryInfo{}, se
+		}
 		te := transportError(err, actx)
 		return 0, nil, nil, retryInfo{retry: ctx.Err() == nil && retryableNetErr(err, actx), after: -1}, te
 	}
 	defer resp.Body.Close()
-	e.traceResponse(resp)
 	limit := e.maxResp
 	if m := pr.plan.ref.Op.MaxResponseSize; m > 0 {
 		limit = m
@@ -113,6 +118,31 @@ func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, [
 		ri.retry, ri.after = true, retryAfter(resp.Header.Get("Retry-After"))
 	}
 	return resp.StatusCode, resp.Header, body, ri, nil
+}
+
+// send1 builds one request, lets prep add what the authentication computes
+// from the final request (a signature, a digest response, a token), and
+// sends it. Errors of the client are returned as they are.
+func (e *Engine) send1(ctx context.Context, pr *Prepared, prep func(*http.Request) error) (*http.Response, error) {
+	req, err := e.request(ctx, pr)
+	if err != nil {
+		return nil, err
+	}
+	if prep != nil {
+		if err := prep(req); err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, err
+		}
+	}
+	e.traceRequest(pr, req)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	e.traceResponse(resp)
+	return resp, nil
 }
 
 var errTooLarge = errors.New("response too large")
@@ -214,39 +244,31 @@ func transportError(err error, ctx context.Context) *spec.Error {
 	return te
 }
 
-// request builds the *http.Request for one attempt.
+// request builds the *http.Request for one attempt. The body is opened
+// afresh (a file reopened, a multipart stream restarted), and GetBody
+// opens it again for redirects.
 func (e *Engine) request(ctx context.Context, pr *Prepared) (*http.Request, error) {
-	var body io.Reader
-	var getBody func() (io.ReadCloser, error)
-	var length int64
-	switch {
-	case pr.BodyFile != "":
-		path := pr.BodyFile
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, &spec.Error{Kind: spec.KindUsage, Msg: "request body file: " + err.Error()}
-		}
-		if st, err := f.Stat(); err == nil {
-			length = st.Size()
-		}
-		body = f
-		getBody = func() (io.ReadCloser, error) { return os.Open(path) }
-	case pr.Body != nil:
-		data := pr.Body
-		body = bytes.NewReader(data)
-		length = int64(len(data))
-		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	body, length, err := pr.openBody()
+	if err != nil {
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(context.WithValue(ctx, authKey{}, pr), pr.Method, pr.URL, body)
 	if err != nil {
-		if c, ok := body.(io.Closer); ok {
-			c.Close()
+		if body != nil {
+			body.Close()
 		}
 		return nil, &spec.Error{Kind: spec.KindRequest, Msg: "cannot build the request: " + e.red.Redact(err.Error())}
 	}
 	if body != nil {
 		req.ContentLength = length
-		req.GetBody = getBody
+		if body == http.NoBody {
+			req.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
+		} else {
+			req.GetBody = func() (io.ReadCloser, error) {
+				rc, _, err := pr.openBody()
+				return rc, err
+			}
+		}
 	}
 	for k, vs := range pr.Header {
 		req.Header[k] = vs
@@ -255,6 +277,32 @@ func (e *Engine) request(ctx context.Context, pr *Prepared) (*http.Request, erro
 		req.Host = h
 	}
 	return req, nil
+}
+
+// openBody opens the request body and returns its length; nil when the
+// request has none.
+func (pr *Prepared) openBody() (io.ReadCloser, int64, error) {
+	switch {
+	case pr.BodyFile != "":
+		f, err := os.Open(pr.BodyFile)
+		if err != nil {
+			return nil, 0, &spec.Error{Kind: spec.KindUsage, Msg: "request body file: " + err.Error()}
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, 0, &spec.Error{Kind: spec.KindUsage, Msg: "request body file: " + err.Error()}
+		}
+		return f, st.Size(), nil
+	case pr.streamBody() != nil:
+		return pr.x.stream.open(), pr.x.stream.length, nil
+	case pr.Body != nil:
+		if len(pr.Body) == 0 {
+			return http.NoBody, 0, nil
+		}
+		return io.NopCloser(bytes.NewReader(pr.Body)), int64(len(pr.Body)), nil
+	}
+	return nil, 0, nil
 }
 
 type authKey struct{}
@@ -275,6 +323,7 @@ func (e *Engine) wrapClient(c *http.Client) *http.Client {
 				for _, h := range pr.authHeaders {
 					req.Header.Del(h)
 				}
+				stripAuthQuery(req.URL, pr.authQuery())
 			}
 			req.Header.Del("Authorization")
 			req.Header.Del("Cookie")

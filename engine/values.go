@@ -22,7 +22,7 @@ func convert(p *param, in any) (value, error) {
 	typ := p.typ
 	switch x := in.(type) {
 	case []string:
-		if typ == "array" {
+		if typ == "array" || typ == "any" && len(x) > 1 {
 			items := make([]any, len(x))
 			for i, s := range x {
 				items[i] = s
@@ -34,7 +34,7 @@ func convert(p *param, in any) (value, error) {
 		}
 		return value{}, fmt.Errorf("given %d times; only array parameters take several values", len(x))
 	case []any:
-		if typ == "array" || typ == "" || typ == "object" {
+		if typ == "array" || typ == "" || typ == "any" || typ == "object" {
 			if typ == "object" {
 				return value{}, fmt.Errorf("expected a JSON object, got an array")
 			}

@@ -1,0 +1,189 @@
+package engine
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// Authentication on consumed adapters (SPEC.md §7). Static schemes
+// (bearer, basic, apikey and its header/query forms) set their headers and
+// query pairs while the request is prepared. Schemes that need the
+// network or the final request (digest, oauth2, aws-sig-v4) render and
+// check their fields while the request is prepared, so that a missing
+// variable fails before anything is sent, and act when it is sent: see
+// auth_digest.go, auth_oauth2.go and auth_sigv4.go.
+
+// sendAuth is an authentication performed when the request is sent.
+type sendAuth interface {
+	// do sends pr (through e.send1, as often as the scheme needs) and
+	// returns the final response.
+	do(ctx context.Context, e *Engine, pr *Prepared) (*http.Response, error)
+}
+
+// applyAuth adds the credentials of the operation's authentication.
+func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
+	a := s.p.auth
+	if a == nil {
+		return nil
+	}
+	h := pr.Header
+	render := func(t *spec.Template) (string, error) {
+		v, err := s.text(t, inAuth, nil)
+		if err == nil {
+			e.red.Add(v)
+		}
+		return v, err
+	}
+	// plain renders a field that is not a credential (an endpoint, a
+	// region): it is not registered for redaction.
+	plain := func(t *spec.Template) (string, error) { return s.text(t, inAuth, nil) }
+	set := func(name, v string) {
+		h.Set(name, v)
+		pr.authHeaders = append(pr.authHeaders, http.CanonicalHeaderKey(name))
+	}
+	switch a.Type {
+	case "bearer":
+		tok, err := render(a.Token)
+		if err != nil {
+			return err
+		}
+		set("Authorization", "Bearer "+tok)
+	case "basic":
+		u, err := render(a.Username)
+		if err != nil {
+			return err
+		}
+		pw, err := render(a.Password)
+		if err != nil {
+			return err
+		}
+		cred := base64.StdEncoding.EncodeToString([]byte(u + ":" + pw))
+		e.red.Add(cred)
+		set("Authorization", "Basic "+cred)
+	case "apikey", "header", "query":
+		if len(a.Credentials) == 0 {
+			return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: a.Type + " authentication declares no key"}
+		}
+		for _, c := range a.Credentials {
+			v, err := render(c.Value)
+			if err != nil {
+				return err
+			}
+			if c.Placement == "query" {
+				addPair(qb, c.Key, v)
+				e.red.Add(escapeQuery(v))
+				pr.ext().authQuery = append(pr.ext().authQuery, formField{escapeQuery(c.Key), escapeQuery(v)})
+				continue
+			}
+			if !validHeaderName(c.Key) {
+				return &spec.Error{Kind: spec.KindRequest, Pos: a.Pos, Msg: "authentication header name " + quote(c.Key) + " is not a valid HTTP header name"}
+			}
+			set(c.Key, v)
+		}
+	case "digest":
+		u, err := render(a.Username)
+		if err != nil {
+			return err
+		}
+		pw, err := render(a.Password)
+		if err != nil {
+			return err
+		}
+		pr.ext().dyn = &digestAuth{user: u, pass: pw}
+		pr.authHeaders = append(pr.authHeaders, "Authorization")
+	case "oauth2":
+		o, err := e.oauth2Config(a, render, plain)
+		if err != nil {
+			return err
+		}
+		pr.ext().dyn = o
+		pr.authHeaders = append(pr.authHeaders, "Authorization")
+	case "aws-sig-v4":
+		w, err := awsConfig(a, render, plain)
+		if err != nil {
+			return err
+		}
+		pr.ext().dyn = w
+		pr.authHeaders = append(pr.authHeaders, "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256")
+	default:
+		return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
+			Msg:  "authentication type `" + a.Type + "` is not supported by this version of naftiko; nothing was sent",
+			Hint: "supply the credentials by hand, e.g. -H 'Authorization: Bearer {{TOKEN}}'"}
+	}
+	return nil
+}
+
+// field renders an optional authentication field ("" when absent).
+func field(a *spec.Auth, name string, render func(*spec.Template) (string, error)) (string, error) {
+	t := a.Fields[name]
+	if t == nil {
+		return "", nil
+	}
+	return render(t)
+}
+
+// stripAuthQuery removes from u the query pairs authentication produced
+// (SPEC.md §7.3: credentials never follow a redirect to another host).
+func stripAuthQuery(u *url.URL, creds []formField) {
+	if len(creds) == 0 || u.RawQuery == "" {
+		return
+	}
+	pairs := strings.Split(u.RawQuery, "&")
+	kept := pairs[:0]
+	for _, p := range pairs {
+		k, v, _ := strings.Cut(p, "=")
+		drop := false
+		for _, c := range creds {
+			if sameQueryText(k, c.name) && sameQueryText(v, c.value) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			kept = append(kept, p)
+		}
+	}
+	u.RawQuery = strings.Join(kept, "&")
+}
+
+// sameQueryText compares two query components by what they decode to.
+func sameQueryText(a, b string) bool {
+	if a == b {
+		return true
+	}
+	da, err1 := url.QueryUnescape(a)
+	db, err2 := url.QueryUnescape(b)
+	return err1 == nil && err2 == nil && da == db
+}
+
+// sameOrigin reports whether resp answers a request to pr's scheme and
+// host: an authentication challenge from another host (after a redirect)
+// is not answered with pr's credentials.
+func sameOrigin(resp *http.Response, pr *Prepared) bool {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return false
+	}
+	u, err := url.Parse(pr.URL)
+	if err != nil {
+		return false
+	}
+	r := resp.Request.URL
+	return strings.EqualFold(r.Host, u.Host) && r.Scheme == u.Scheme
+}
+
+// drain reads a little of a response body that is answered by a resend,
+// so that the connection can be reused, and closes it.
+func drain(resp *http.Response) {
+	var buf [4096]byte
+	for i := 0; i < 16; i++ {
+		if _, err := resp.Body.Read(buf[:]); err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+}
