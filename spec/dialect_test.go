@@ -502,6 +502,8 @@ capability:
 			"t.yaml:12:11: warning: exposes adapter `s` of type `agent-skill` cannot be served; it is skipped (use rest, mcp, skill or control) [expose-unsupported]",
 			"t.yaml:14:5: warning: exposes adapter `none` has no `type`; it is skipped (use rest, mcp, skill or control) [expose-unsupported]",
 			"t.yaml:17:11: warning: `port` is the string \"8080\"; the number 8080 is used (write it without quotes) [quoted-scalar]",
+			"t.yaml:19:17: warning: REST resource has neither `operations` nor `forward`; it answers 405 [required-field]",
+			"t.yaml:19:28: warning: unknown field `whatever` in REST resource [unknown-field]",
 		}, func(t *testing.T, c *Capability) {
 			if len(c.Exposes) != 3 {
 				t.Fatalf("exposes = %d", len(c.Exposes))

@@ -2,14 +2,71 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// exposesList loads exposes adapters. Their common fields are decoded;
-// the rest is served from the raw node, so unknown fields are not
-// reported here.
+// Known fields of the exposes side (SPEC.md §11, §12), for unknown-field
+// warnings and did-you-mean hints. Dialect fields are recognised.
+var (
+	fieldsExposeCommon = []string{"type", "namespace", "description", "address", "port", "authentication", "auth",
+		"label", "display", "ttlMs", "cacheScope"}
+	fieldsExposeRest    = []string{"resources", "inputParameters"}
+	fieldsExposeMCP     = []string{"transport", "tools", "resources", "prompts"}
+	fieldsExposeSkill   = []string{"skills", "tools", "location"}
+	fieldsExposeControl = []string{"management", "observability"}
+	fieldsRestResource  = []string{"name", "label", "display", "description", "path", "inputParameters", "operations",
+		"forward", "tags"}
+	fieldsBehavior     = []string{"call", "with", "steps", "mappings", "ref", "outputParameters"}
+	fieldsRestOp       = []string{"name", "label", "display", "description", "method", "path", "inputParameters", "tags"}
+	fieldsTool         = []string{"name", "label", "display", "description", "inputParameters", "hints", "tags"}
+	fieldsMCPResource  = []string{"name", "label", "display", "description", "uri", "mimeType", "location"}
+	fieldsPrompt       = []string{"name", "label", "display", "description", "arguments", "template", "location"}
+	fieldsPromptArg    = []string{"name", "label", "display", "description", "required"}
+	fieldsPromptMsg    = []string{"role", "content"}
+	fieldsExposedParam = []string{"name", "in", "type", "description", "required", "pattern", "value", "mapping",
+		"label", "display", "default", "items"}
+	fieldsExposedOut = []string{"name", "type", "mapping", "value", "const", "properties", "items", "maxLength",
+		"description", "label"}
+	fieldsHints     = []string{"readOnly", "destructive", "idempotent", "openWorld"}
+	fieldsSemantics = []string{"safe", "idempotent", "cacheable"}
+	fieldsStep      = []string{"type", "name", "call", "with", "index", "match", "lookupValue", "outputParameters",
+		"description", "label"}
+	fieldsMapping  = []string{"targetName", "target", "value"}
+	fieldsForward  = []string{"targetNamespace", "trustedHeaders"}
+	fieldsFunction = []string{"name", "label", "display", "description", "semantics", "inputParameters", "tags"}
+)
+
+// fieldSet holds the known keys of a mapping and their values.
+type fieldSet struct {
+	keys, vals map[string]*yaml.Node
+}
+
+func (f fieldSet) has(k string) bool           { return f.vals[k] != nil }
+func (f fieldSet) get(k string) *yaml.Node     { return f.vals[k] }
+func (f fieldSet) keyNode(k string) *yaml.Node { return f.keys[k] }
+
+// fields reads the keys of mapping d. Keys outside known (the union of
+// the lists) are reported as unknown fields of where.
+func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet {
+	fs := fieldSet{keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
+	all := slices.Concat(known...)
+	ps := pairs(d)
+	for i := 0; i+1 < len(ps); i += 2 {
+		k, ok := keyText(ps[i])
+		if !ok || !slices.Contains(all, k) {
+			l.unknownField(ps[i], where, all)
+			continue
+		}
+		fs.keys[k], fs.vals[k] = ps[i], ps[i+1]
+	}
+	return fs
+}
+
+// exposesList loads exposes adapters.
 func (l *loader) exposesList(n *yaml.Node) []*Expose {
 	d := deref(n)
 	if d == nil || isNull(d) {
@@ -45,29 +102,23 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 			typeV = v
 		case "namespace":
 			x.Namespace = l.str(v, "namespace")
-		case "description":
-			x.Description = l.str(v, "description")
-		case "address":
-			x.Address = l.str(v, "address")
-		case "port":
-			portV = v
-		case "transport":
-			transportV = v
-		case "authentication":
-			authenticationV = v
-		case "auth":
-			authK, authV = k, v
 		case "from", "import":
 			l.warn(k, "unsupported-feature", "exposes imports are not supported; the entry is skipped", "")
 			return nil
-		case "ttlMs", "cacheScope":
-			l.warn(k, "unsupported-feature", fmt.Sprintf("`%s` is not supported and is ignored", key), "")
 		}
 	}
 	raw := strings.TrimSpace(l.str(typeV, "type"))
 	x.Type = strings.ToLower(raw)
+	var specific []string
 	switch x.Type {
-	case "rest", "mcp", "skill", "control":
+	case "rest":
+		specific = fieldsExposeRest
+	case "mcp":
+		specific = fieldsExposeMCP
+	case "skill":
+		specific = fieldsExposeSkill
+	case "control":
+		specific = fieldsExposeControl
 	default:
 		at := typeV
 		if at == nil {
@@ -79,6 +130,30 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 		}
 		l.warn(at, "expose-unsupported", what, "use rest, mcp, skill or control")
 		return nil
+	}
+	where := x.Type + " adapter" + quoteName(x.Namespace)
+	fs := l.fields(d, where, fieldsExposeCommon, specific)
+	for _, k := range []string{"ttlMs", "cacheScope"} {
+		if fs.has(k) {
+			kn := fs.keyNode(k)
+			l.warn(kn, "unsupported-feature", fmt.Sprintf("`%s` is not supported and is ignored", k), "")
+		}
+	}
+	if v := fs.get("description"); v != nil {
+		x.Description = l.str(v, "description")
+	}
+	if v := fs.get("address"); v != nil {
+		x.Address = l.str(v, "address")
+	}
+	for _, k := range []string{"label", "display"} {
+		if v := fs.get(k); v != nil && x.Label == "" {
+			x.Label = l.str(v, k)
+		}
+	}
+	portV, transportV = fs.get("port"), fs.get("transport")
+	authenticationV = fs.get("authentication")
+	if v := fs.get("auth"); v != nil {
+		authK, authV = fs.keyNode("auth"), v
 	}
 	if portV != nil {
 		if p, ok := l.integer(portV, "port"); ok {
@@ -93,7 +168,8 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 		x.Transport = strings.ToLower(strings.TrimSpace(l.str(transportV, "transport")))
 	}
 	x.Auth = l.authPair(authenticationV, authK, authV, true)
-	if x.Type == "mcp" {
+	switch x.Type {
+	case "mcp":
 		if x.Transport == "" {
 			x.Transport = "http"
 		}
@@ -104,6 +180,20 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 			if x.Auth != nil {
 				l.warn(cmpNode(authenticationV, authV), "mcp-stdio-auth",
 					fmt.Sprintf("MCP adapter%s uses stdio; its authentication is ignored", quoteName(x.Namespace)), "")
+			}
+		}
+		l.mcpAdapter(x, fs)
+	case "rest":
+		x.InputParameters = l.exposedParams(fs.get("inputParameters"), "rest")
+		l.restResources(x, fs.get("resources"))
+	case "control":
+		if v := deref(fs.get("management")); v != nil && v.Kind == yaml.MappingNode {
+			x.Management = &Management{Pos: l.at(v)}
+			mps := pairs(v)
+			for i := 0; i+1 < len(mps); i += 2 {
+				if k, _ := keyText(mps[i]); k == "info" {
+					x.Management.Info, _ = l.boolean(mps[i+1], "info")
+				}
 			}
 		}
 	}
@@ -117,7 +207,682 @@ func cmpNode(a, b *yaml.Node) *yaml.Node {
 	return b
 }
 
-// aggregates loads aggregates; their functions are read from the raw node.
+// ---------------------------------------------------------------------------
+// REST.
+
+func (l *loader) restResources(x *Expose, n *yaml.Node) {
+	for _, it := range l.items(n, "resources") {
+		d, ok := l.entry(it, "a REST resource")
+		if !ok {
+			continue
+		}
+		r := &RestResource{Pos: l.at(d)}
+		if it.key != nil {
+			r.Pos = l.at(it.key)
+		}
+		// Problems of the resource's own fields belong to each of its
+		// operations (and its forward).
+		var resErrs []Diagnostic
+		prev := l.setSink(&resErrs)
+		fs := l.fields(d, "REST resource", fieldsRestResource)
+		r.Name = l.itemName(it, fs.get("name"), "REST resource")
+		r.Label = l.labelOf(fs)
+		if v := fs.get("description"); v != nil {
+			r.Description = l.str(v, "description")
+		}
+		if v := fs.get("path"); v != nil {
+			r.Path = strings.TrimSpace(l.str(v, "path"))
+		}
+		if r.Path == "" {
+			l.elemError(d, "required-field", fmt.Sprintf("REST resource%s has no `path`", quoteName(r.Name)), "")
+		} else if r.Path[0] != '/' {
+			pv := fs.get("path")
+			l.info(pv, "dialect", fmt.Sprintf("REST path %q does not start with `/`; one is added", r.Path))
+			r.Path = "/" + r.Path
+		}
+		r.InputParameters = l.exposedParams(fs.get("inputParameters"), "rest")
+		if v := fs.get("forward"); v != nil {
+			r.Forward = l.forward(v)
+		}
+		l.setSink(prev)
+		for _, oi := range l.items(fs.get("operations"), "operations") {
+			if o := l.restOperation(oi, resErrs); o != nil {
+				r.Operations = append(r.Operations, o)
+			}
+		}
+		if r.Forward != nil {
+			r.Forward.Errors = append(slices.Clone(resErrs), r.Forward.Errors...)
+		}
+		if len(r.Operations) == 0 && r.Forward == nil {
+			l.warn(d, "required-field", fmt.Sprintf("REST resource%s has neither `operations` nor `forward`; it answers 405", quoteName(r.Name)), "")
+		}
+		x.Resources = append(x.Resources, r)
+	}
+}
+
+func (l *loader) restOperation(it item, inherited []Diagnostic) *RestOperation {
+	d, ok := l.entry(it, "a REST operation")
+	if !ok {
+		return nil
+	}
+	o := &RestOperation{Pos: l.at(d), Method: "GET"}
+	if it.key != nil {
+		o.Pos = l.at(it.key)
+	}
+	o.Errors = slices.Clone(inherited)
+	defer l.setSink(l.setSink(&o.Errors))
+	fs := l.fields(d, "REST operation", fieldsRestOp, fieldsBehavior)
+	o.Name = l.itemName(it, fs.get("name"), "REST operation")
+	o.Label = l.labelOf(fs)
+	if v := fs.get("description"); v != nil {
+		o.Description = l.str(v, "description")
+	}
+	if v := fs.get("method"); v != nil {
+		if m := strings.ToUpper(strings.TrimSpace(l.str(v, "method"))); m != "" {
+			o.Method = m
+			if !isToken(m) {
+				l.elemError(v, "method-invalid", fmt.Sprintf("method %q is not a valid HTTP method token", m), "")
+			}
+		}
+	}
+	if v := fs.get("path"); v != nil {
+		o.Path = strings.TrimSpace(l.str(v, "path"))
+		l.info(v, "dialect", fmt.Sprintf("REST operation path %q is appended to the resource path", o.Path))
+	}
+	o.InputParameters = l.exposedParams(fs.get("inputParameters"), "rest")
+	l.behavior(&o.Behavior, fs, d)
+	return o
+}
+
+func (l *loader) forward(n *yaml.Node) *Forward {
+	d := deref(n)
+	f := &Forward{Pos: l.at(d)}
+	defer l.setSink(l.setSink(&f.Errors))
+	if d.Kind != yaml.MappingNode {
+		l.elemError(n, "wrong-kind", fmt.Sprintf("`forward` must be a mapping, not a %s", kindName(d)), "")
+		return f
+	}
+	fs := l.fields(d, "`forward`", fieldsForward)
+	if v := fs.get("targetNamespace"); v != nil {
+		f.TargetNamespace = l.str(v, "targetNamespace")
+	}
+	if f.TargetNamespace == "" {
+		l.elemError(d, "required-field", "`forward` has no `targetNamespace`", "")
+	}
+	f.TrustedHeaders = l.strList(fs.get("trustedHeaders"), "trustedHeaders")
+	return f
+}
+
+// strList reads a list of strings (or a single string).
+func (l *loader) strList(n *yaml.Node, field string) []string {
+	d := deref(n)
+	if d == nil || isNull(d) {
+		return nil
+	}
+	if d.Kind == yaml.ScalarNode {
+		return []string{l.str(d, field)}
+	}
+	if d.Kind != yaml.SequenceNode {
+		l.elemError(n, "wrong-kind", fmt.Sprintf("`%s` must be a list of strings, not a %s", field, kindName(d)), "")
+		return nil
+	}
+	out := make([]string, 0, len(d.Content))
+	for _, c := range d.Content {
+		if s := l.str(c, field); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (l *loader) labelOf(fs fieldSet) string {
+	for _, k := range []string{"label", "display"} {
+		if v := fs.get(k); v != nil {
+			if s := l.str(v, k); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// ---------------------------------------------------------------------------
+// Exposed inputs.
+
+// exposedParams loads the inputs of an exposed element. kind is "rest",
+// "mcp" or "function".
+func (l *loader) exposedParams(n *yaml.Node, kind string) []*ExposedParam {
+	its := l.items(n, "inputParameters")
+	if len(its) == 0 {
+		return nil
+	}
+	out := make([]*ExposedParam, 0, len(its))
+	for _, it := range its {
+		d, ok := l.entry(it, "an input parameter")
+		if !ok {
+			continue
+		}
+		p := &ExposedParam{Pos: l.at(d)}
+		if it.key != nil {
+			p.Pos = l.at(it.key)
+		}
+		fs := l.fields(d, "exposed input parameter", fieldsExposedParam)
+		p.Name = l.itemName(it, fs.get("name"), "input parameter")
+		if p.Name == "" {
+			l.warn(d, "param-name-empty", "an input parameter without a name is dropped", "")
+			continue
+		}
+		p.Label = l.labelOf(fs)
+		if v := fs.get("description"); v != nil {
+			p.Description = l.str(v, "description")
+		} else if kind == "mcp" {
+			l.info(d, "dialect", fmt.Sprintf("tool input `%s` has no description", p.Name))
+		}
+		if v := fs.get("type"); v != nil {
+			p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
+		}
+		if v := fs.get("in"); v != nil {
+			p.In = strings.ToLower(strings.TrimSpace(l.str(v, "in")))
+			if p.In != "" && !slices.Contains([]string{"path", "query", "header", "cookie", "body"}, p.In) {
+				l.warn(v, "param-in-unknown", fmt.Sprintf("input parameter `%s` has an unknown `in: %s`", p.Name, p.In),
+					"use one of path, query, header, cookie, body")
+			}
+		} else if kind == "rest" {
+			l.info(d, "dialect", fmt.Sprintf("REST input `%s` has no `in`; `path` is used when the route has a {%s} placeholder, else `query`", p.Name, p.Name))
+		}
+		if v := fs.get("required"); v != nil {
+			p.Required, p.RequiredSet = l.boolean(v, "required")
+		}
+		if v := fs.get("pattern"); v != nil {
+			p.Pattern = l.str(v, "pattern")
+			re, err := regexp.Compile(p.Pattern)
+			if err != nil {
+				l.elemError(v, "pattern-invalid", fmt.Sprintf("pattern %q of input `%s` is not a valid regular expression: %v", p.Pattern, p.Name, err), "")
+			} else {
+				p.PatternRe = re
+			}
+		}
+		if v := fs.get("mapping"); v != nil {
+			if kind == "mcp" {
+				mk := fs.keyNode("mapping")
+				l.warn(mk, "ignored-field", fmt.Sprintf("`mapping` on tool input `%s` is ignored", p.Name), "")
+			} else if dv := deref(v); dv.Kind == yaml.ScalarNode {
+				p.Path = l.jsonPath(v, "mapping")
+			}
+		}
+		if v := fs.get("value"); v != nil && !isNull(deref(v)) {
+			if dv := deref(v); dv.Kind == yaml.ScalarNode && strings.HasPrefix(strings.TrimSpace(dv.Value), "$") &&
+				!strings.HasPrefix(strings.TrimSpace(dv.Value), "$this") && !strings.HasPrefix(strings.TrimSpace(dv.Value), "$env") {
+				p.Path = l.jsonPath(v, "value")
+			} else {
+				p.Value = l.data(v, true)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// Behaviour: call, with, steps, mappings, ref, outputs.
+
+// behavior loads the behaviour fields of an exposed element from fs. The
+// element-error sink must be the element's Errors.
+func (l *loader) behavior(b *Behavior, fs fieldSet, d *yaml.Node) {
+	if v := fs.get("call"); v != nil {
+		b.Call = strings.TrimSpace(l.str(v, "call"))
+		b.CallPos, _ = l.valueStart(deref(v))
+		if b.Call == "" {
+			l.elemError(v, "required-field", "`call` is empty", "")
+		}
+	}
+	if v := fs.get("ref"); v != nil {
+		b.Ref = strings.TrimSpace(l.str(v, "ref"))
+		b.RefPos, _ = l.valueStart(deref(v))
+	}
+	b.With = l.withValues(fs.get("with"))
+	if v := fs.get("steps"); v != nil {
+		b.Steps = l.steps(v)
+	}
+	if v := fs.get("mappings"); v != nil {
+		b.Mappings = l.mappings(v)
+	}
+	b.OutputParameters = l.exposedOutputs(fs.get("outputParameters"))
+	switch {
+	case b.Call != "" && len(b.Steps) > 0:
+		sk := fs.keyNode("steps")
+		l.elemError(sk, "steps-and-call", "`steps` and `call` cannot both be given; the element cannot run",
+			"keep `call` for one consumed call, or `steps` for an orchestration")
+	case b.Ref != "" && (b.Call != "" || len(b.Steps) > 0):
+		rk := fs.keyNode("ref")
+		l.elemError(rk, "steps-and-call", "`ref` cannot be given together with `call` or `steps`; the element cannot run",
+			"keep only `ref`")
+	}
+	if len(b.With) > 0 && b.Call == "" && b.Ref == "" {
+		wk := fs.keyNode("with")
+		l.warn(wk, "ignored-field", "`with` is only used with `call` or `ref`; it is ignored", "")
+	}
+}
+
+func (l *loader) withValues(n *yaml.Node) []*WithValue {
+	d := deref(n)
+	if d == nil || isNull(d) {
+		return nil
+	}
+	if d.Kind != yaml.MappingNode {
+		l.elemError(n, "wrong-kind", fmt.Sprintf("`with` must be a mapping, not a %s", kindName(d)), "")
+		return nil
+	}
+	ps := pairs(d)
+	out := make([]*WithValue, 0, len(ps)/2)
+	for i := 0; i+1 < len(ps); i += 2 {
+		k, ok := keyText(ps[i])
+		if !ok || k == "" {
+			l.elemError(ps[i], "wrong-kind", "a `with` key must be a parameter name", "")
+			continue
+		}
+		out = append(out, &WithValue{Name: k, Value: l.data(ps[i+1], true), Pos: l.at(ps[i])})
+	}
+	return out
+}
+
+func (l *loader) steps(n *yaml.Node) []*Step {
+	var out []*Step
+	for _, it := range l.items(n, "steps") {
+		d, ok := l.entry(it, "a step")
+		if !ok {
+			continue
+		}
+		s := &Step{Pos: l.at(d)}
+		if it.key != nil {
+			s.Pos = l.at(it.key)
+		}
+		fs := l.fields(d, "step", fieldsStep)
+		s.Name = l.itemName(it, fs.get("name"), "step")
+		if v := fs.get("type"); v != nil {
+			s.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
+		}
+		if s.Type == "" {
+			switch {
+			case fs.has("call"):
+				s.Type = "call"
+			case fs.has("index"):
+				s.Type = "lookup"
+			}
+		}
+		if s.Name == "" {
+			l.elemError(d, "required-field", "a step has no `name`", "")
+		}
+		switch s.Type {
+		case "call":
+			if v := fs.get("call"); v != nil {
+				s.Call = strings.TrimSpace(l.str(v, "call"))
+				s.CallPos, _ = l.valueStart(deref(v))
+			}
+			if s.Call == "" {
+				l.elemError(d, "required-field", fmt.Sprintf("call step%s has no `call`", quoteName(s.Name)), "")
+			}
+			s.With = l.withValues(fs.get("with"))
+		case "lookup":
+			for _, f := range []struct {
+				k   string
+				dst *string
+			}{{"index", &s.Index}, {"match", &s.Match}} {
+				if v := fs.get(f.k); v != nil {
+					*f.dst = strings.TrimSpace(l.str(v, f.k))
+				}
+				if *f.dst == "" {
+					l.elemError(d, "required-field", fmt.Sprintf("lookup step%s has no `%s`", quoteName(s.Name), f.k), "")
+				}
+			}
+			if v := fs.get("lookupValue"); v != nil {
+				src := strings.TrimSpace(l.str(v, "lookupValue"))
+				switch {
+				case strings.HasPrefix(src, "$this."):
+					s.LookupThis = strings.TrimPrefix(src, "$this.")
+				case strings.HasPrefix(src, "$"):
+					s.LookupPath = l.jsonPath(v, "lookupValue")
+				default:
+					s.LookupTmpl = l.template(v, "lookupValue", TextTemplate)
+				}
+			} else {
+				l.elemError(d, "required-field", fmt.Sprintf("lookup step%s has no `lookupValue`", quoteName(s.Name)), "")
+			}
+			s.Fields = l.strList(fs.get("outputParameters"), "outputParameters")
+		case "script":
+			l.warn(d, "unsupported-feature", fmt.Sprintf("script step%s is not supported; the element fails when run", quoteName(s.Name)), "")
+		default:
+			tv := cmpNode(fs.get("type"), d)
+			l.elemError(tv, "step-invalid", fmt.Sprintf("step%s has type `%s`; naftiko runs call and lookup steps", quoteName(s.Name), s.Type), "")
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (l *loader) mappings(n *yaml.Node) []*Mapping {
+	var out []*Mapping
+	d := deref(n)
+	if d == nil || isNull(d) {
+		return nil
+	}
+	var entries []*yaml.Node
+	switch d.Kind {
+	case yaml.SequenceNode:
+		entries = d.Content
+	case yaml.MappingNode:
+		// {targetName: value} shorthand.
+		ps := pairs(d)
+		for i := 0; i+1 < len(ps); i += 2 {
+			k, _ := keyText(ps[i])
+			m := &Mapping{TargetName: k, Pos: l.at(ps[i])}
+			l.mappingValue(m, ps[i+1])
+			out = append(out, m)
+		}
+		return out
+	default:
+		l.elemError(n, "wrong-kind", fmt.Sprintf("`mappings` must be a list, not a %s", kindName(d)), "")
+		return nil
+	}
+	for _, e := range entries {
+		e = deref(e)
+		if e.Kind != yaml.MappingNode {
+			l.elemError(e, "wrong-kind", fmt.Sprintf("a mapping entry must be a mapping, not a %s", kindName(e)), "")
+			continue
+		}
+		fs := l.fields(e, "mapping entry", fieldsMapping)
+		m := &Mapping{Pos: l.at(e)}
+		for _, k := range []string{"targetName", "target"} {
+			if v := fs.get(k); v != nil && m.TargetName == "" {
+				m.TargetName = l.str(v, k)
+			}
+		}
+		if m.TargetName == "" {
+			l.elemError(e, "required-field", "a mapping has no `targetName`", "")
+		}
+		if v := fs.get("value"); v != nil {
+			l.mappingValue(m, v)
+		} else {
+			l.elemError(e, "required-field", "a mapping has no `value`", "")
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (l *loader) mappingValue(m *Mapping, v *yaml.Node) {
+	m.Value = strings.TrimSpace(l.str(v, "value"))
+	if s, ok := strings.CutPrefix(m.Value, "$this."); ok {
+		m.This = s
+		return
+	}
+	m.Path = l.jsonPath(v, "value")
+}
+
+// ---------------------------------------------------------------------------
+// Exposed outputs (SPEC.md §9.3): {type, mapping, value, const,
+// properties, items, maxLength}.
+
+func (l *loader) exposedOutputs(n *yaml.Node) []*Output {
+	its := l.items(n, "outputParameters")
+	if len(its) == 0 {
+		return nil
+	}
+	out := make([]*Output, 0, len(its))
+	for _, it := range its {
+		if o := l.exposedOutput(it); o != nil {
+			out = append(out, o)
+		}
+	}
+	if len(out) > 1 {
+		for i, o := range out {
+			if o.Name == "" {
+				o.Name = "output" + fmt.Sprint(i+1)
+				l.report(o.Pos, SeverityWarning, "output-unnamed",
+					fmt.Sprintf("an output parameter without a name is called `%s`", o.Name), "give every output a `name`")
+			}
+		}
+	}
+	return out
+}
+
+func (l *loader) exposedOutput(it item) *Output {
+	d := deref(it.val)
+	if d != nil && d.Kind == yaml.ScalarNode && it.key != nil {
+		// properties: {name: $.path} shorthand.
+		k, _ := keyText(it.key)
+		return &Output{Name: k, Path: l.jsonPath(d, "mapping"), Pos: l.at(it.key)}
+	}
+	d, ok := l.entry(it, "an output parameter")
+	if !ok {
+		return nil
+	}
+	o := &Output{Pos: l.at(d)}
+	if it.key != nil {
+		o.Pos = l.at(it.key)
+	}
+	fs := l.fields(d, "exposed output parameter", fieldsExposedOut)
+	o.Name = l.itemName(it, fs.get("name"), "output parameter")
+	if v := fs.get("type"); v != nil {
+		o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
+	}
+	if v := fs.get("mapping"); v != nil {
+		switch dv := deref(v); dv.Kind {
+		case yaml.ScalarNode:
+			if !isNull(dv) {
+				o.Path = l.jsonPath(v, "mapping")
+			}
+		case yaml.MappingNode:
+			// Published v0.4 form: mapping: {properties: …} or {items: …}.
+			mps := pairs(dv)
+			for i := 0; i+1 < len(mps); i += 2 {
+				switch k, _ := keyText(mps[i]); k {
+				case "properties":
+					o.Properties = l.exposedOutputs(mps[i+1])
+				case "items":
+					o.Items = l.exposedOutput(item{val: mps[i+1]})
+				default:
+					l.unknownField(mps[i], "`mapping`", []string{"properties", "items"})
+				}
+			}
+		default:
+			l.elemError(v, "wrong-kind", fmt.Sprintf("`mapping` must be a JSONPath or a mapping, not a %s", kindName(dv)), "")
+		}
+	}
+	if v := fs.get("value"); v != nil && !isNull(deref(v)) {
+		o.Template = l.template(v, "value", TextTemplate)
+	}
+	if v := fs.get("const"); v != nil {
+		o.Const = l.data(v, false)
+	}
+	if v := fs.get("properties"); v != nil {
+		o.Properties = l.exposedOutputs(v)
+	}
+	if v := fs.get("items"); v != nil {
+		o.Items = l.exposedOutput(item{val: v})
+	}
+	if v := fs.get("maxLength"); v != nil {
+		if n, ok := l.integer(v, "maxLength"); ok && n > 0 {
+			o.MaxLength = int(n)
+		}
+	}
+	return o
+}
+
+// ---------------------------------------------------------------------------
+// MCP.
+
+func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
+	for _, it := range l.items(fs.get("tools"), "tools") {
+		d, ok := l.entry(it, "a tool")
+		if !ok {
+			continue
+		}
+		t := &Tool{Pos: l.at(d)}
+		if it.key != nil {
+			t.Pos = l.at(it.key)
+		}
+		prev := l.setSink(&t.Errors)
+		tfs := l.fields(d, "MCP tool", fieldsTool, fieldsBehavior)
+		t.Name = l.itemName(it, tfs.get("name"), "tool")
+		if t.Name == "" {
+			l.elemError(d, "required-field", "a tool has no `name`", "")
+		}
+		t.Label = l.labelOf(tfs)
+		if v := tfs.get("description"); v != nil {
+			t.Description = l.str(v, "description")
+		}
+		t.InputParameters = l.exposedParams(tfs.get("inputParameters"), "mcp")
+		if v := tfs.get("hints"); v != nil {
+			t.Hints = l.hints(v)
+		}
+		l.behavior(&t.Behavior, tfs, d)
+		l.setSink(prev)
+		x.Tools = append(x.Tools, t)
+	}
+	for _, it := range l.items(fs.get("resources"), "resources") {
+		d, ok := l.entry(it, "an MCP resource")
+		if !ok {
+			continue
+		}
+		r := &MCPResource{Pos: l.at(d)}
+		if it.key != nil {
+			r.Pos = l.at(it.key)
+		}
+		prev := l.setSink(&r.Errors)
+		rfs := l.fields(d, "MCP resource", fieldsMCPResource, fieldsBehavior)
+		r.Name = l.itemName(it, rfs.get("name"), "MCP resource")
+		r.Label = l.labelOf(rfs)
+		for _, f := range []struct {
+			k   string
+			dst *string
+		}{{"description", &r.Description}, {"uri", &r.URI}, {"mimeType", &r.MIMEType}, {"location", &r.Location}} {
+			if v := rfs.get(f.k); v != nil {
+				*f.dst = strings.TrimSpace(l.str(v, f.k))
+			}
+		}
+		if r.URI == "" {
+			l.elemError(d, "required-field", fmt.Sprintf("MCP resource%s has no `uri`", quoteName(r.Name)), "")
+		}
+		l.behavior(&r.Behavior, rfs, d)
+		if r.Location == "" && r.Behavior.Mode() == "" && len(r.Errors) == 0 {
+			l.elemError(d, "required-field", fmt.Sprintf("MCP resource%s has neither `location` nor `call`/`steps`", quoteName(r.Name)), "")
+		}
+		l.setSink(prev)
+		x.MCPResources = append(x.MCPResources, r)
+	}
+	for _, it := range l.items(fs.get("prompts"), "prompts") {
+		if p := l.prompt(it); p != nil {
+			x.Prompts = append(x.Prompts, p)
+		}
+	}
+}
+
+func (l *loader) hints(n *yaml.Node) Hints {
+	var h Hints
+	d := deref(n)
+	if d == nil || d.Kind != yaml.MappingNode {
+		if d != nil && !isNull(d) {
+			l.elemError(n, "wrong-kind", fmt.Sprintf("`hints` must be a mapping, not a %s", kindName(d)), "")
+		}
+		return h
+	}
+	fs := l.fields(d, "`hints`", fieldsHints)
+	for _, f := range []struct {
+		k   string
+		dst **bool
+	}{{"readOnly", &h.ReadOnly}, {"destructive", &h.Destructive}, {"idempotent", &h.Idempotent}, {"openWorld", &h.OpenWorld}} {
+		if v := fs.get(f.k); v != nil {
+			if b, ok := l.boolean(v, f.k); ok {
+				*f.dst = &b
+			}
+		}
+	}
+	return h
+}
+
+func (l *loader) prompt(it item) *Prompt {
+	d, ok := l.entry(it, "a prompt")
+	if !ok {
+		return nil
+	}
+	p := &Prompt{Pos: l.at(d)}
+	if it.key != nil {
+		p.Pos = l.at(it.key)
+	}
+	defer l.setSink(l.setSink(&p.Errors))
+	fs := l.fields(d, "MCP prompt", fieldsPrompt)
+	p.Name = l.itemName(it, fs.get("name"), "prompt")
+	if p.Name == "" {
+		l.elemError(d, "required-field", "a prompt has no `name`", "")
+	}
+	p.Label = l.labelOf(fs)
+	if v := fs.get("description"); v != nil {
+		p.Description = l.str(v, "description")
+	}
+	if v := fs.get("location"); v != nil {
+		p.Location = strings.TrimSpace(l.str(v, "location"))
+	}
+	for _, ai := range l.items(fs.get("arguments"), "arguments") {
+		ad, ok := l.entry(ai, "a prompt argument")
+		if !ok {
+			continue
+		}
+		a := &PromptArgument{Pos: l.at(ad)}
+		afs := l.fields(ad, "prompt argument", fieldsPromptArg)
+		a.Name = l.itemName(ai, afs.get("name"), "prompt argument")
+		a.Label = l.labelOf(afs)
+		if v := afs.get("description"); v != nil {
+			a.Description = l.str(v, "description")
+		}
+		if v := afs.get("required"); v != nil {
+			a.Required, _ = l.boolean(v, "required")
+		}
+		if a.Name != "" {
+			p.Arguments = append(p.Arguments, a)
+		}
+	}
+	if v := deref(fs.get("template")); v != nil && !isNull(v) {
+		switch v.Kind {
+		case yaml.ScalarNode:
+			p.Messages = append(p.Messages, &PromptMessage{Role: "user", Content: v.Value, Pos: l.at(v)})
+		case yaml.SequenceNode:
+			for _, m := range v.Content {
+				m = deref(m)
+				if m.Kind == yaml.ScalarNode {
+					p.Messages = append(p.Messages, &PromptMessage{Role: "user", Content: m.Value, Pos: l.at(m)})
+					continue
+				}
+				if m.Kind != yaml.MappingNode {
+					l.elemError(m, "wrong-kind", fmt.Sprintf("a prompt message must be a mapping, not a %s", kindName(m)), "")
+					continue
+				}
+				mfs := l.fields(m, "prompt message", fieldsPromptMsg)
+				msg := &PromptMessage{Role: "user", Pos: l.at(m)}
+				if r := mfs.get("role"); r != nil {
+					msg.Role = strings.ToLower(strings.TrimSpace(l.str(r, "role")))
+				}
+				if msg.Role != "user" && msg.Role != "assistant" {
+					rv := cmpNode(mfs.get("role"), m)
+					l.elemError(rv, "wrong-kind", fmt.Sprintf("prompt message role %q must be user or assistant", msg.Role), "")
+				}
+				msg.Content = l.str(mfs.get("content"), "content")
+				p.Messages = append(p.Messages, msg)
+			}
+		default:
+			l.elemError(v, "wrong-kind", fmt.Sprintf("`template` must be a list of messages, not a %s", kindName(v)), "")
+		}
+	}
+	if len(p.Messages) == 0 && p.Location == "" {
+		l.elemError(d, "required-field", fmt.Sprintf("prompt%s has neither `template` nor `location`", quoteName(p.Name)), "")
+	}
+	return p
+}
+
+// ---------------------------------------------------------------------------
+// Aggregates.
+
+// aggregates loads aggregates and their functions.
 func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
 	d := deref(n)
 	if d == nil || isNull(d) {
@@ -135,24 +900,285 @@ func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
 			continue
 		}
 		ag := &Aggregate{Node: e, Pos: l.at(e)}
+		var functionsV *yaml.Node
 		ps := pairs(e)
-		for i := 0; i+1 < len(ps); i += 2 {
+		skip := false
+		for i := 0; i+1 < len(ps) && !skip; i += 2 {
 			switch key, _ := keyText(ps[i]); key {
-			case "label":
-				ag.Label = l.str(ps[i+1], "label")
+			case "label", "display":
+				if ag.Label == "" {
+					ag.Label = l.str(ps[i+1], key)
+				}
 			case "namespace":
 				ag.Namespace = l.str(ps[i+1], "namespace")
+			case "description":
+				ag.Description = l.str(ps[i+1], "description")
+			case "functions", "flows":
+				functionsV = ps[i+1]
 			case "from", "import":
 				l.warn(ps[i], "unsupported-feature", "aggregates imports are not supported; the entry is skipped", "")
-				ag = nil
-			}
-			if ag == nil {
-				break
+				skip = true
+			default:
+				l.unknownField(ps[i], "aggregate"+quoteName(ag.Namespace), []string{"label", "display", "namespace", "description", "functions", "flows"})
 			}
 		}
-		if ag != nil {
-			out = append(out, ag)
+		if skip {
+			continue
 		}
+		seen := map[string]*Function{}
+		for _, fi := range l.items(functionsV, "functions") {
+			if f := l.function(ag, fi); f != nil {
+				if first := seen[f.Name]; first != nil && f.Name != "" {
+					l.errorInto(&f.Errors, Diagnostic{Pos: f.Pos, Rule: "duplicate-function", Message: fmt.Sprintf("function `%s` is declared twice in aggregate `%s` (first at %s)", f.Name, ag.Namespace, first.Pos), Hint: "rename one of them"})
+				} else {
+					seen[f.Name] = f
+				}
+				ag.Functions = append(ag.Functions, f)
+			}
+		}
+		out = append(out, ag)
 	}
 	return out
+}
+
+func (l *loader) function(ag *Aggregate, it item) *Function {
+	d, ok := l.entry(it, "a function")
+	if !ok {
+		return nil
+	}
+	f := &Function{Aggregate: ag, Pos: l.at(d)}
+	if it.key != nil {
+		f.Pos = l.at(it.key)
+	}
+	defer l.setSink(l.setSink(&f.Errors))
+	fs := l.fields(d, "aggregate function", fieldsFunction, fieldsBehavior)
+	f.Name = l.itemName(it, fs.get("name"), "function")
+	if f.Name == "" {
+		l.elemError(d, "required-field", "a function has no `name`", "")
+	}
+	f.Label = l.labelOf(fs)
+	if v := fs.get("description"); v != nil {
+		f.Description = l.str(v, "description")
+	}
+	if v := deref(fs.get("semantics")); v != nil && !isNull(v) {
+		if v.Kind != yaml.MappingNode {
+			l.elemError(v, "wrong-kind", fmt.Sprintf("`semantics` must be a mapping, not a %s", kindName(v)), "")
+		} else {
+			sfs := l.fields(v, "`semantics`", fieldsSemantics)
+			for _, x := range []struct {
+				k   string
+				dst **bool
+			}{{"safe", &f.Semantics.Safe}, {"idempotent", &f.Semantics.Idempotent}, {"cacheable", &f.Semantics.Cacheable}} {
+				if bv := sfs.get(x.k); bv != nil {
+					if b, ok := l.boolean(bv, x.k); ok {
+						*x.dst = &b
+					}
+				}
+			}
+		}
+	}
+	f.InputParameters = l.exposedParams(fs.get("inputParameters"), "function")
+	l.behavior(&f.Behavior, fs, d)
+	if f.Ref != "" {
+		l.elemErrorAt(f.RefPos, "call-unresolved", "a function cannot itself have a `ref`", "use `call` or `steps`")
+	}
+	return f
+}
+
+// ---------------------------------------------------------------------------
+// Linking: resolve calls, refs, lookup indexes and forward targets once
+// the whole document is loaded.
+
+// linker resolves references of the exposes side.
+type linker struct {
+	l     *loader
+	c     *Capability
+	ops   map[string][]OpRef
+	names []string
+	funcs map[string]*Function
+}
+
+// linkExposes resolves every `call`, `ref`, step call, lookup index and
+// forward target of c; unresolvable ones are element errors of their
+// element (SPEC.md §2.2, §12).
+func (l *loader) linkExposes(c *Capability) {
+	if len(c.Exposes) == 0 && len(c.Aggregates) == 0 {
+		return
+	}
+	k := &linker{l: l, c: c, ops: map[string][]OpRef{}, funcs: map[string]*Function{}}
+	for _, r := range c.Operations() {
+		if r.Adapter.Shadowed || r.Op.Shadowed {
+			continue
+		}
+		ns, res, op := r.Adapter.Namespace, r.Resource.Name, r.Op.Name
+		for _, s := range []string{op, ns + "." + op, ns + "." + res + "." + op} {
+			if len(k.ops[s]) == 0 {
+				k.names = append(k.names, s)
+			}
+			k.ops[s] = append(k.ops[s], r)
+		}
+	}
+	for _, ag := range c.Aggregates {
+		for _, f := range ag.Functions {
+			ref := ag.Namespace + "." + f.Name
+			if _, dup := k.funcs[ref]; !dup {
+				k.funcs[ref] = f
+			}
+		}
+	}
+	for _, ag := range c.Aggregates {
+		for _, f := range ag.Functions {
+			k.behavior(&f.Behavior, f.Name, f.Pos, false)
+		}
+	}
+	for _, x := range c.Exposes {
+		for _, r := range x.Resources {
+			for _, o := range r.Operations {
+				k.behavior(&o.Behavior, o.Name, o.Pos, false)
+			}
+			if f := r.Forward; f != nil && f.TargetNamespace != "" {
+				k.forward(f)
+			}
+		}
+		seen := map[string]*Tool{}
+		for _, t := range x.Tools {
+			k.behavior(&t.Behavior, t.Name, t.Pos, false)
+			if len(t.Name) > 64 {
+				l.report(t.Pos, SeverityWarning, "mcp-tool-name-length",
+					fmt.Sprintf("tool name `%s` is %d characters long; many MCP clients reject names over 64", t.Name, len(t.Name)), "shorten it")
+			}
+			if first := seen[t.Name]; first != nil && t.Name != "" {
+				k.errorAt(&t.Errors, Diagnostic{Pos: t.Pos, Rule: "duplicate-tool", Message: fmt.Sprintf("tool `%s` is declared twice in MCP adapter `%s` (first at %s); this one is not served", t.Name, x.Namespace, first.Pos), Hint: "rename one of them"})
+			} else {
+				seen[t.Name] = t
+			}
+		}
+		for _, r := range x.MCPResources {
+			k.behavior(&r.Behavior, r.Name, r.Pos, r.Location != "")
+		}
+	}
+}
+
+func (k *linker) errorAt(sink *[]Diagnostic, d Diagnostic) {
+	k.l.errorInto(sink, d)
+}
+
+// errorInto reports the element error d into sink (and the load's
+// diagnostics).
+func (l *loader) errorInto(sink *[]Diagnostic, d Diagnostic) {
+	prev := l.setSink(sink)
+	l.elemErrorAt(d.Pos, d.Rule, d.Message, d.Hint)
+	l.setSink(prev)
+}
+
+// resolveCall finds the operation a document `call` names: the first
+// declaration when several match (with a warning).
+func (k *linker) resolveCall(ref string, at Pos, sink *[]Diagnostic) (*OpRef, *Function) {
+	cands := k.ops[ref]
+	if len(cands) > 0 {
+		if len(cands) > 1 {
+			full := make([]string, len(cands))
+			for i, r := range cands {
+				full[i] = r.Adapter.Namespace + "." + r.Resource.Name + "." + r.Op.Name
+			}
+			k.l.report(at, SeverityWarning, "call-ambiguous",
+				fmt.Sprintf("`%s` matches %s; the first is called", ref, strings.Join(full, ", ")), "name it as namespace.resource.operation")
+		}
+		r := cands[0]
+		return &r, nil
+	}
+	if f := k.funcs[ref]; f != nil {
+		return nil, f
+	}
+	for _, a := range k.c.Consumes {
+		if len(a.Errors) > 0 && strings.HasPrefix(ref, a.Namespace+".") {
+			d := a.Errors[0]
+			k.errorAt(sink, Diagnostic{Pos: at, Rule: "call-unresolved", Message: fmt.Sprintf("`call: %s` cannot be resolved: %s", ref, d.Message), Hint: d.Hint})
+			return nil, nil
+		}
+	}
+	hint := ""
+	if s := suggest(ref, k.names); s != "" {
+		hint = "did you mean `" + s + "`?"
+	} else if i := strings.LastIndexByte(ref, '.'); i > 0 {
+		if s := suggest(ref[i+1:], k.names); s != "" {
+			if full := ref[:i] + "." + s; len(k.ops[full]) > 0 {
+				s = full
+			}
+			hint = "did you mean `" + s + "`?"
+		}
+	}
+	k.errorAt(sink, Diagnostic{Pos: at, Rule: "call-unresolved", Message: fmt.Sprintf("`call: %s` names no consumed operation", ref), Hint: hint})
+	return nil, nil
+}
+
+func (k *linker) behavior(b *Behavior, name string, at Pos, static bool) {
+	if b.Call != "" && len(b.Steps) == 0 && b.Ref == "" {
+		b.Target, b.CallFunction = k.resolveCall(b.Call, b.CallPos, &b.Errors)
+	}
+	if b.Ref != "" {
+		if f := k.funcs[b.Ref]; f != nil {
+			b.Function = f
+			if len(f.Errors) > 0 {
+				d := f.Errors[0]
+				k.errorAt(&b.Errors, Diagnostic{Pos: b.RefPos, Rule: "call-unresolved", Message: fmt.Sprintf("`ref: %s` names a function that cannot run: %s", b.Ref, d.Message), Hint: d.Hint})
+			}
+		} else {
+			names := make([]string, 0, len(k.funcs))
+			for n := range k.funcs {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			hint := ""
+			if s := suggest(b.Ref, names); s != "" {
+				hint = "did you mean `" + s + "`?"
+			}
+			k.errorAt(&b.Errors, Diagnostic{Pos: b.RefPos, Rule: "call-unresolved", Message: fmt.Sprintf("`ref: %s` names no aggregate function", b.Ref), Hint: hint})
+		}
+	}
+	if b.Call == "" && b.Ref == "" {
+		var earlier []string
+		for _, s := range b.Steps {
+			switch s.Type {
+			case "call":
+				if s.Call != "" {
+					var f *Function
+					s.Target, f = k.resolveCall(s.Call, s.CallPos, &b.Errors)
+					if f != nil {
+						k.errorAt(&b.Errors, Diagnostic{Pos: s.CallPos, Rule: "call-unresolved", Message: fmt.Sprintf("step `%s` calls function `%s`; steps call consumed operations", s.Name, s.Call), Hint: ""})
+					}
+				}
+			case "lookup":
+				if s.Index != "" && !slices.Contains(earlier, s.Index) {
+					hint := ""
+					if sg := suggest(s.Index, earlier); sg != "" {
+						hint = "did you mean `" + sg + "`?"
+					}
+					k.errorAt(&b.Errors, Diagnostic{Pos: s.Pos, Rule: "step-invalid", Message: fmt.Sprintf("lookup step `%s` uses index `%s`, which names no earlier step", s.Name, s.Index), Hint: hint})
+				}
+			}
+			earlier = append(earlier, s.Name)
+		}
+	}
+	if b.Mode() == "" && len(b.Errors) == 0 && !static {
+		k.errorAt(&b.Errors, Diagnostic{Pos: at, Rule: "required-field", Message: fmt.Sprintf("exposed element%s has no `call`, `steps`, `ref` or static outputs; it cannot run", quoteName(name)), Hint: ""})
+	}
+}
+
+func (k *linker) forward(f *Forward) {
+	for _, a := range k.c.Consumes {
+		if a.Namespace == f.TargetNamespace && !a.Shadowed {
+			f.Target = a
+			return
+		}
+	}
+	names := make([]string, 0, len(k.c.Consumes))
+	for _, a := range k.c.Consumes {
+		names = append(names, a.Namespace)
+	}
+	hint := ""
+	if s := suggest(f.TargetNamespace, names); s != "" {
+		hint = "did you mean `" + s + "`?"
+	}
+	k.errorAt(&f.Errors, Diagnostic{Pos: f.Pos, Rule: "call-unresolved", Message: fmt.Sprintf("`forward.targetNamespace: %s` names no consumes adapter", f.TargetNamespace), Hint: hint})
 }

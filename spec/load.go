@@ -125,6 +125,8 @@ type loader struct {
 	mapFormSeen bool
 	// bindVars holds the bound variable names declared so far.
 	bindVars map[string]bool
+	// root is the document's root node once decoded (for validation).
+	root *yaml.Node
 }
 
 func (l *loader) result(c *Capability) (*Capability, error) {
@@ -291,6 +293,7 @@ func (l *loader) load() *Capability {
 		return nil
 	}
 	root := l.decode()
+	l.root = root
 	if root == nil {
 		if l.fatals == 0 {
 			l.fatal(nil, "not-naftiko", "the document is empty: not a naftiko capability document",
@@ -440,6 +443,7 @@ func (l *loader) document(root *yaml.Node) *Capability {
 	c.Exposes = append(c.Exposes, l.exposesList(exposesV)...)
 	c.Aggregates = l.aggregates(capAgg)
 	c.Aggregates = append(c.Aggregates, l.aggregates(aggV)...)
+	l.linkExposes(c)
 	if l.fatals > 0 {
 		return nil
 	}

@@ -560,20 +560,24 @@ func TestParseStdinName(t *testing.T) {
 	}
 }
 
-// TestRulesListed checks that every rule id used in the loader's source is
-// listed in Rules, once.
+// TestRulesListed checks that every rule id used in the package's source
+// is listed, once, in Rules, LintRules or ValidateRules.
 func TestRulesListed(t *testing.T) {
 	listed := map[string]bool{}
-	for _, r := range Rules {
-		if listed[r.ID] {
-			t.Errorf("rule %s listed twice", r.ID)
+	for _, list := range [][]Rule{Rules, LintRules, ValidateRules} {
+		inList := map[string]bool{}
+		for _, r := range list {
+			if inList[r.ID] {
+				t.Errorf("rule %s listed twice", r.ID)
+			}
+			if r.Summary == "" {
+				t.Errorf("rule %s has no summary", r.ID)
+			}
+			inList[r.ID] = true
+			listed[r.ID] = true
 		}
-		if r.Summary == "" {
-			t.Errorf("rule %s has no summary", r.ID)
-		}
-		listed[r.ID] = true
 	}
-	re := regexp.MustCompile(`(?:l\.(?:warn|info|fatal|elemError|elemErrorAt|report)\(|Rule: *)[^"]*"([a-z0-9-]+)"`)
+	re := regexp.MustCompile(`(?:l\.(?:warn|info|fatal|elemError|elemErrorAt|report|emit)\(|r\.add\(|Rule: *)[^"]*"([a-z0-9-]+)"`)
 	files, _ := os.ReadDir(".")
 	used := map[string]bool{}
 	for _, f := range files {

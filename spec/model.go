@@ -1,6 +1,10 @@
 package spec
 
-import "go.yaml.in/yaml/v3"
+import (
+	"regexp"
+
+	"go.yaml.in/yaml/v3"
+)
 
 // Capability is a loaded document in naftiko's one internal model
 // (SPEC.md §1.3): every accepted spelling is normalised while loading, and
@@ -220,6 +224,22 @@ type Expose struct {
 	// served.
 	Errors []Diagnostic
 	Pos    Pos
+
+	// Label is the adapter's label (ikanos display), documentation only.
+	Label string
+	// InputParameters are REST adapter-level inputs, inherited by every
+	// resource and operation.
+	InputParameters []*ExposedParam
+	// Resources are the routes of a REST adapter (type rest).
+	Resources []*RestResource
+	// Tools, MCPResources and Prompts are what an MCP adapter (type mcp)
+	// declares.
+	Tools        []*Tool
+	MCPResources []*MCPResource
+	Prompts      []*Prompt
+	// Management configures a control adapter (type control); nil when
+	// absent.
+	Management *Management
 }
 
 // Aggregate is a named group of reusable functions (alpha2 and later).
@@ -227,6 +247,268 @@ type Aggregate struct {
 	Label     string
 	Namespace string
 	Node      *yaml.Node
+	Pos       Pos
+
+	// Description documents the aggregate.
+	Description string
+	// Functions are the aggregate's functions (ikanos flows), in order.
+	Functions []*Function
+}
+
+// ExposedParam is an input of an exposed element: a REST adapter,
+// resource or operation, an MCP tool, an aggregate function (SPEC.md
+// §11.2, §11.3).
+type ExposedParam struct {
+	Name string
+	// In is path, query, header, cookie or body for REST inputs; "" for
+	// MCP tool and function inputs, and for REST inputs before serving
+	// decides (SPEC.md §2.4 #36).
+	In          string
+	Label       string
+	Description string
+	// Type is lower-cased: string, integer, number, boolean, array or
+	// object; "" means string.
+	Type string
+	// Required is the `required` value; RequiredSet tells whether it was
+	// written (MCP tool inputs default to required, REST inputs to
+	// optional, path inputs are always required).
+	Required    bool
+	RequiredSet bool
+	// Pattern is a regular expression string inputs must match (compiled:
+	// PatternRe; nil when absent or invalid, an element error).
+	Pattern   string
+	PatternRe *regexp.Regexp
+	// Value is a static value, which wins over the request; nil when absent.
+	Value *Data
+	// Path is a JSONPath into the JSON request body (a `value` starting
+	// with `$`, or `mapping`); nil when absent.
+	Path *Path
+	Pos  Pos
+}
+
+// WithValue is one entry of a `with` map: the target parameter Name and
+// the Value to give it. String leaves of Value are templates; serving
+// reads the forms tools.x, rest.x, NAMESPACE.x, $this.X.Y, env.VAR and
+// literals (SPEC.md §11.2).
+type WithValue struct {
+	Name  string
+	Value *Data
+	Pos   Pos
+}
+
+// Behavior is what an exposed element does when it is used: one consumed
+// call, an orchestration of steps, a reference to an aggregate function,
+// or (none of them, with static outputs) a mock (SPEC.md §11.2, §12).
+type Behavior struct {
+	// Call is the `call` reference as written; Target the consumed
+	// operation it resolves to (nil when absent or unresolved). A call that
+	// names an aggregate function resolves to CallFunction instead.
+	Call         string
+	CallPos      Pos
+	Target       *OpRef
+	CallFunction *Function
+	With         []*WithValue
+	// Steps and Mappings describe an orchestration (SPEC.md §12).
+	Steps    []*Step
+	Mappings []*Mapping
+	// Ref names an aggregate function (namespace.function); Function is
+	// the function it resolves to.
+	Ref      string
+	RefPos   Pos
+	Function *Function
+	// OutputParameters shape the result (SPEC.md §9.3).
+	OutputParameters []*Output
+	// Errors are element errors: the element can never run, and serving
+	// leaves it out (SPEC.md §2.2).
+	Errors []Diagnostic
+}
+
+// Mode returns how the behaviour runs: "ref", "call", "steps", "mock", or
+// "" when it has nothing to run.
+func (b *Behavior) Mode() string {
+	switch {
+	case b.Ref != "":
+		return "ref"
+	case b.Call != "":
+		return "call"
+	case len(b.Steps) > 0:
+		return "steps"
+	}
+	for _, o := range b.OutputParameters {
+		if o.Template != nil || o.Const != nil {
+			return "mock"
+		}
+	}
+	return ""
+}
+
+// Step is one step of an orchestration (SPEC.md §12.1).
+type Step struct {
+	// Type is lower-cased: call, lookup, script, or what was written.
+	Type string
+	Name string
+	// Call, CallPos, Target and With describe a call step.
+	Call    string
+	CallPos Pos
+	Target  *OpRef
+	With    []*WithValue
+	// Index, Match, LookupValue and Fields describe a lookup step.
+	// LookupPath is set when lookupValue is a $.step reference or a $this
+	// form (LookupThis); otherwise LookupTmpl holds the template.
+	Index      string
+	Match      string
+	LookupPath *Path
+	LookupThis string
+	LookupTmpl *Template
+	Fields     []string
+	Pos        Pos
+}
+
+// Mapping is one entry of an orchestration's `mappings` (SPEC.md §12.3):
+// TargetName (dots create nested objects) receives the value that Value
+// refers to: a JSONPath over the step context (Path) or a $this form
+// (This, without the "$this." prefix).
+type Mapping struct {
+	TargetName string
+	Value      string
+	Path       *Path
+	This       string
+	Pos        Pos
+}
+
+// Hints are MCP tool annotations; nil means unset.
+type Hints struct {
+	ReadOnly    *bool
+	Destructive *bool
+	Idempotent  *bool
+	OpenWorld   *bool
+}
+
+// Semantics are the behavioural flags of an aggregate function (SPEC.md
+// §12.5); nil means unset.
+type Semantics struct {
+	Safe       *bool
+	Idempotent *bool
+	Cacheable  *bool
+}
+
+// RestResource is one route of a REST adapter.
+type RestResource struct {
+	Name        string
+	Label       string
+	Description string
+	// Path is the route as written ({x} or {{x}} placeholders), with a
+	// leading / added.
+	Path            string
+	InputParameters []*ExposedParam
+	Operations      []*RestOperation
+	// Forward, when set, passes requests through to a consumes adapter.
+	Forward *Forward
+	Pos     Pos
+}
+
+// RestOperation is one method of a REST route.
+type RestOperation struct {
+	Name        string
+	Label       string
+	Description string
+	// Method is upper-cased; GET when absent.
+	Method string
+	// Path is an operation-level path appended to the resource's (rare).
+	Path            string
+	InputParameters []*ExposedParam
+	Behavior
+	Pos Pos
+}
+
+// Forward passes requests of a REST route through to a consumes adapter
+// (SPEC.md §11.2).
+type Forward struct {
+	TargetNamespace string
+	// Target is the consumes adapter named by TargetNamespace; nil when
+	// unresolved (an element error of the resource's Errors).
+	Target         *Adapter
+	TrustedHeaders []string
+	Errors         []Diagnostic
+	Pos            Pos
+}
+
+// Tool is an MCP tool (SPEC.md §11.3).
+type Tool struct {
+	Name        string
+	Label       string
+	Description string
+	// InputParameters are the declared arguments; `with` references add
+	// implicit ones when serving.
+	InputParameters []*ExposedParam
+	Hints           Hints
+	Behavior
+	Pos Pos
+}
+
+// MCPResource is an MCP resource: static (Location, a file:// directory)
+// or dynamic (a behaviour).
+type MCPResource struct {
+	Name        string
+	Label       string
+	Description string
+	// URI is the resource URI: a prefix for static resources, exact or
+	// with {param} placeholders for dynamic ones.
+	URI      string
+	MIMEType string
+	Location string
+	Behavior
+	Pos Pos
+}
+
+// Prompt is an MCP prompt: inline template messages or a Location file.
+type Prompt struct {
+	Name        string
+	Label       string
+	Description string
+	Arguments   []*PromptArgument
+	Messages    []*PromptMessage
+	Location    string
+	Errors      []Diagnostic
+	Pos         Pos
+}
+
+// PromptArgument is an argument of an MCP prompt.
+type PromptArgument struct {
+	Name        string
+	Label       string
+	Description string
+	Required    bool
+	Pos         Pos
+}
+
+// PromptMessage is one message of an inline prompt template.
+type PromptMessage struct {
+	// Role is user or assistant.
+	Role    string
+	Content string
+	Pos     Pos
+}
+
+// Management configures the control adapter's optional endpoints.
+type Management struct {
+	// Info enables GET /status.
+	Info bool
+	Pos  Pos
+}
+
+// Function is an aggregate function (SPEC.md §12.4), reached through
+// `ref: aggregate-namespace.function`.
+type Function struct {
+	Name        string
+	Label       string
+	Description string
+	Semantics   Semantics
+	// InputParameters are the function's declared inputs.
+	InputParameters []*ExposedParam
+	Behavior
+	// Aggregate is the aggregate the function belongs to.
+	Aggregate *Aggregate
 	Pos       Pos
 }
 

@@ -64,4 +64,14 @@ var Rules = []Rule{
 	{"port-invalid", "an exposes port outside 1–65535 (adapter error)"},
 	{"mcp-stdio-port", "a port on a stdio MCP adapter (ignored)"},
 	{"mcp-stdio-auth", "authentication on a stdio MCP adapter (ignored)"},
+
+	// Exposes, steps and aggregates (serve).
+	{"call-unresolved", "a call, ref, step call or forward target names nothing (element error, with a did-you-mean hint)"},
+	{"call-ambiguous", "a call in the document matches several operations; the first declaration is called"},
+	{"steps-and-call", "an element declares both steps and call, or ref with either (element error)"},
+	{"step-invalid", "a step of an unknown type, or a lookup whose index names no earlier step (element error)"},
+	{"pattern-invalid", "an exposed input's pattern is not a valid regular expression (element error)"},
+	{"duplicate-function", "two functions of one aggregate share a name (element error)"},
+	{"duplicate-tool", "two tools of one MCP adapter share a name; the later is not served (element error)"},
+	{"mcp-tool-name-length", "a tool name longer than 64 characters (many MCP clients reject it)"},
 }

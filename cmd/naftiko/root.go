@@ -162,6 +162,8 @@ Secrets declared under "binds" are read from the environment (or from
 		return cobraUsageError(c, err)
 	})
 	root.AddCommand(a.newRunCmd(), a.newOpsCmd(), a.newVersionCmd())
+	root.AddCommand(a.newServeCmd())
+	root.AddCommand(a.newValidateCmd())
 	return root
 }
 

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// inspectorVersion is the pinned version of the official MCP Inspector CLI
+// that .ci/run installs.
+const inspectorVersion = "1.0.3"
+
+// findInspector returns the path of the MCP Inspector CLI's entry point
+// (build/cli.js of @modelcontextprotocol/inspector-cli@1.0.3) and of node,
+// or "" when either is missing. $NAFTIKO_INSPECTOR_DIR names the npm
+// prefix it was installed into (default $HOME/.cache/naftiko/inspector).
+func findInspector() (cli, node string) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return "", ""
+	}
+	dir := os.Getenv("NAFTIKO_INSPECTOR_DIR")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", ""
+		}
+		dir = filepath.Join(home, ".cache", "naftiko", "inspector")
+	}
+	pkg := filepath.Join(dir, "node_modules", "@modelcontextprotocol", "inspector-cli")
+	data, err := os.ReadFile(filepath.Join(pkg, "package.json"))
+	if err != nil {
+		return "", ""
+	}
+	var meta struct{ Version string }
+	if json.Unmarshal(data, &meta) != nil || meta.Version != inspectorVersion {
+		return "", ""
+	}
+	return filepath.Join(pkg, "build", "cli.js"), node
+}
+
+// freePort returns a port that was free a moment ago.
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// clerkUpstream fakes the Clerk organization memberships API: list
+// operations answer {"data":[…],"total_count":N,"auth":…,"query":…};
+// organization "missing" answers 404.
+func clerkUpstream() http.Handler {
+	mux := http.NewServeMux()
+	list := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.PathValue("org") == "missing" {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"errors":[{"code":"resource_not_found","message":"not found"}]}`)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{
+			"data":        []any{map[string]any{"id": "orgmem_1", "role": "org:admin"}},
+			"total_count": 1, "auth": r.Header.Get("Authorization"), "query": r.URL.RawQuery,
+		})
+	}
+	mux.HandleFunc("GET /organizations/{org}/memberships", list)
+	mux.HandleFunc("GET /organization_memberships", list)
+	return mux
+}
+
+// TestServeScripts runs testdata/serve/*.txtar: "naftiko serve" from the
+// command line, and the official MCP Inspector CLI as a real MCP client
+// (skipped when node or the pinned inspector-cli is not installed; .ci/run
+// installs it).
+func TestServeScripts(t *testing.T) {
+	up := httptest.NewServer(clerkUpstream())
+	t.Cleanup(up.Close)
+	cli, node := findInspector()
+	if cli == "" && os.Getenv("NAFTIKO_REQUIRE_INSPECTOR") != "" {
+		t.Fatalf("NAFTIKO_REQUIRE_INSPECTOR is set but node or @modelcontextprotocol/inspector-cli@%s is not installed", inspectorVersion)
+	}
+	clerk, err := filepath.Abs("../../capabilities/clerk/organization-memberships.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "../../testdata/serve",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("UPSTREAM", up.URL)
+			env.Setenv("CLERK", clerk)
+			env.Setenv("PORT", freePort(t))
+			env.Setenv("INSPECTOR", cli)
+			env.Setenv("NODE", node)
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "inspector" {
+				return cli != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitcode,
+			"waitport": cmdWaitPort,
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+// cmdWaitPort implements "waitport PORT": it waits up to 10 seconds for
+// 127.0.0.1:PORT to accept connections.
+func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitport PORT")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+args[0], 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("nothing listens on port %s: %v", args[0], err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,25 @@
+// Package serve serves the exposes adapters of a capability: every
+// consumed API becomes an MCP server for AI agents and a REST API
+// (SPEC.md §11).
+//
+// A Server is built from a loaded *spec.Capability. It owns one engine
+// and one shared *http.Client (connection reuse, metrics), and starts:
+//
+//   - REST adapters (type rest): routes from resources and methods,
+//     inputs from path, query, header or JSON body, `call` + `with`,
+//     orchestrated `steps`, `ref` to aggregate functions, mocks and
+//     `forward`; upstream statuses pass through, transport failures are
+//     502 and timeouts 504; errors are {"error": {kind, message, hint}}.
+//   - MCP adapters (type mcp) with the official go-sdk, over streamable
+//     HTTP (/mcp) or stdio: tools with validated arguments, resources and
+//     prompts. WithMCPStdio and WithMCPHTTP serve only MCP, with tools
+//     generated from the consumed operations when the document has no MCP
+//     adapter.
+//   - control adapters (type control): /health/live, /health/ready and
+//     /metrics in the Prometheus text format.
+//
+// Inbound authentication (bearer, apikey, basic) is checked in constant
+// time; every adapter binds to 127.0.0.1 unless the document or
+// WithAddress says otherwise. Run serves until its context is cancelled,
+// then drains in-flight requests for up to 10 seconds.
+package serve

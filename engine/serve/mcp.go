@@ -1,0 +1,764 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/spec"
+)
+
+type engineInput = engine.Input
+
+// mcpAdapter is the MCP server of one adapter (or of the generated tools).
+type mcpAdapter struct {
+	ns  string
+	srv *mcp.Server
+}
+
+// toolInput is one property of a tool's input schema.
+type toolInput struct {
+	name     string
+	typ      string
+	desc     string
+	required bool
+}
+
+// mcpTool is a tool ready to serve.
+type mcpTool struct {
+	el     *element
+	inputs []toolInput
+}
+
+// newMCP builds the MCP server of an adapter: its tools, resources and
+// prompts. Elements with errors are left out and logged.
+func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
+	srv := mcp.NewServer(&mcp.Implementation{Name: x.Namespace, Title: x.Label, Version: s.cfg.version},
+		&mcp.ServerOptions{Instructions: x.Description, Logger: s.sdkLog, HasTools: true,
+			HasResources: len(x.MCPResources) > 0, HasPrompts: len(x.Prompts) > 0})
+	for _, t := range x.Tools {
+		el, err := s.elementFor(t.Name, t.Description, x.Namespace, t.InputParameters, &t.Behavior)
+		if err != nil {
+			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
+			continue
+		}
+		tool := &mcpTool{el: el, inputs: s.toolInputs(el)}
+		def := &mcp.Tool{Name: t.Name, Title: t.Label, Description: el.description, InputSchema: inputSchema(tool.inputs),
+			Annotations: annotations(t.Hints, t.Label, t.Behavior.Function)}
+		if err := safely(func() { srv.AddTool(def, s.toolHandler(tool)) }); err != nil {
+			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
+		}
+	}
+	for _, r := range x.MCPResources {
+		if err := s.addResource(srv, x.Namespace, r); err != nil {
+			s.log.Error("MCP resource left out", "adapter", x.Namespace, "resource", r.Name, "error", err)
+		}
+	}
+	for _, p := range x.Prompts {
+		if err := s.addPrompt(srv, p); err != nil {
+			s.log.Error("MCP prompt left out", "adapter", x.Namespace, "prompt", p.Name, "error", err)
+		}
+	}
+	return &mcpAdapter{ns: x.Namespace, srv: srv}
+}
+
+// generatedMCP builds tools from the consumed operations of a document
+// without an MCP adapter (SPEC.md §11.3): GET and HEAD only unless
+// WithWrites.
+func (s *Server) generatedMCP() *mcpAdapter {
+	label := s.cap.Info.Label
+	srv := mcp.NewServer(&mcp.Implementation{Name: label, Version: s.cfg.version},
+		&mcp.ServerOptions{Instructions: s.cap.Info.Description, Logger: s.sdkLog, HasTools: true})
+	used := map[string]bool{}
+	for _, op := range s.eng.Operations() {
+		if !s.cfg.writes && op.Method != http.MethodGet && op.Method != http.MethodHead {
+			continue
+		}
+		name := uniqueName(toolName(op.Name), used)
+		el := &element{name: name, description: op.Description, target: op, ref: op.Ref, generated: true,
+			beh: &spec.Behavior{Call: op.Ref}}
+		var inputs []toolInput
+		for _, in := range op.Inputs {
+			inputs = append(inputs, toolInput{name: in.Name, typ: in.Type, desc: in.Description, required: in.Required})
+		}
+		desc := op.Description
+		if desc == "" {
+			desc = op.Method + " " + op.Path
+		}
+		readOnly := op.Method == http.MethodGet || op.Method == http.MethodHead
+		ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly}
+		if op.Method == http.MethodDelete {
+			ann.DestructiveHint = ptr(true)
+		}
+		def := &mcp.Tool{Name: name, Description: desc, InputSchema: inputSchema(inputs), Annotations: ann}
+		tool := &mcpTool{el: el, inputs: inputs}
+		if err := safely(func() { srv.AddTool(def, s.toolHandler(tool)) }); err != nil {
+			s.log.Error("generated tool left out", "tool", name, "error", err)
+		}
+	}
+	return &mcpAdapter{ns: label, srv: srv}
+}
+
+var toolNameBad = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// toolName makes an operation name a valid tool name.
+func toolName(n string) string {
+	n = toolNameBad.ReplaceAllString(n, "_")
+	if n == "" {
+		n = "tool"
+	}
+	if len(n) > 64 {
+		n = n[:64]
+	}
+	return n
+}
+
+// uniqueName returns n, or n with a numeric suffix, not in used, at most
+// 64 characters; it records the result.
+func uniqueName(n string, used map[string]bool) string {
+	out := n
+	for i := 2; used[out]; i++ {
+		suf := fmt.Sprintf("_%d", i)
+		base := n
+		if len(base)+len(suf) > 64 {
+			base = base[:64-len(suf)]
+		}
+		out = base + suf
+	}
+	used[out] = true
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// safely runs f, turning a panic of the SDK (an invalid schema or URI)
+// into an error.
+func safely(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// annotations maps hints (and, for ref tools, function semantics) to MCP
+// tool annotations; explicit hints win per field (SPEC.md §12.5).
+func annotations(h spec.Hints, label string, f *spec.Function) *mcp.ToolAnnotations {
+	readOnly, destructive, idempotent, openWorld := h.ReadOnly, h.Destructive, h.Idempotent, h.OpenWorld
+	if f != nil {
+		sem := f.Semantics
+		if sem.Safe != nil {
+			if readOnly == nil {
+				readOnly = ptr(*sem.Safe)
+			}
+			if *sem.Safe && destructive == nil {
+				destructive = ptr(false)
+			}
+		}
+		if sem.Idempotent != nil && *sem.Idempotent && idempotent == nil {
+			idempotent = ptr(true)
+		}
+	}
+	if readOnly == nil && destructive == nil && idempotent == nil && openWorld == nil && label == "" {
+		return nil
+	}
+	a := &mcp.ToolAnnotations{Title: label, DestructiveHint: destructive, OpenWorldHint: openWorld}
+	if readOnly != nil {
+		a.ReadOnlyHint = *readOnly
+	}
+	if idempotent != nil {
+		a.IdempotentHint = *idempotent
+	}
+	return a
+}
+
+// toolInputs builds a declared tool's inputs: its inputParameters, then
+// the implicit inputs that `with` references (SPEC.md §11.3). A tool with
+// neither `with` nor inputs takes its target operation's inputs (project
+// decision: hundreds of published tools rely on it).
+func (s *Server) toolInputs(el *element) []toolInput {
+	var out []toolInput
+	has := func(n string) bool {
+		return slices.ContainsFunc(out, func(t toolInput) bool { return t.name == n })
+	}
+	for _, p := range el.inputs {
+		out = append(out, toolInput{name: p.Name, typ: p.Type, desc: p.Description, required: !p.RequiredSet || p.Required})
+	}
+	addRefs := func(with []*spec.WithValue, target targetInputs) {
+		for _, w := range with {
+			for _, name := range s.inputRefs(el, w.Value) {
+				if has(name) {
+					continue
+				}
+				ti := toolInput{name: name}
+				if in := target.find(w.Name); in != nil {
+					ti.typ, ti.desc, ti.required = in.Type, in.Description, in.Required
+				}
+				if w.Value.Kind != spec.DataString {
+					ti.typ, ti.required = "", false
+				}
+				out = append(out, ti)
+			}
+		}
+	}
+	b := el.beh
+	if el.target != nil {
+		addRefs(b.With, targetInputs(el.target.Inputs))
+		if len(b.With) == 0 && len(el.inputs) == 0 {
+			for _, in := range el.target.Inputs {
+				if !has(in.Name) {
+					out = append(out, toolInput{name: in.Name, typ: in.Type, desc: in.Description, required: in.Required})
+				}
+			}
+		}
+	}
+	for i, st := range b.Steps {
+		if i < len(el.stepTargets) && el.stepTargets[i] != nil {
+			addRefs(st.With, targetInputs(el.stepTargets[i].Inputs))
+		}
+	}
+	return out
+}
+
+// inputRefs lists the caller inputs a `with` value references: tools.x,
+// rest.x, NAMESPACE.x, $this.NAMESPACE.x and {{x}} placeholders that name
+// neither a bound variable nor a step.
+func (s *Server) inputRefs(el *element, d *spec.Data) []string {
+	var out []string
+	stepName := func(n string) bool {
+		return slices.ContainsFunc(el.beh.Steps, func(st *spec.Step) bool { return st.Name == n })
+	}
+	prefixed := func(p string) bool { return p == "tools" || p == "rest" || (p == el.ns && p != "") }
+	var walk func(d *spec.Data)
+	walk = func(d *spec.Data) {
+		switch d.Kind {
+		case spec.DataMap:
+			for _, v := range d.Vals {
+				walk(v)
+			}
+		case spec.DataList:
+			for _, v := range d.Items {
+				walk(v)
+			}
+		case spec.DataString:
+			if d.Tmpl != nil && !d.Tmpl.IsLiteral() {
+				for _, n := range d.Tmpl.Names() {
+					if pre, rest, ok := strings.Cut(n, "."); ok {
+						if prefixed(pre) {
+							out = append(out, rest)
+						}
+						continue
+					}
+					if !s.binds.Has(n) && !stepName(n) {
+						out = append(out, n)
+					}
+				}
+				return
+			}
+			t := strings.TrimSpace(d.Text)
+			t = strings.TrimPrefix(t, "$this.")
+			if pre, rest, ok := strings.Cut(t, "."); ok && prefixed(pre) && rest != "" && !strings.ContainsAny(rest, " /:") {
+				out = append(out, rest)
+			}
+		}
+	}
+	walk(d)
+	return out
+}
+
+type targetInputs []engineInput
+
+func (t targetInputs) find(name string) *engineInput {
+	for i := range t {
+		if t[i].Name == name {
+			return &t[i]
+		}
+	}
+	return nil
+}
+
+// inputSchema builds a tool's input JSON schema.
+func inputSchema(inputs []toolInput) map[string]any {
+	props := map[string]any{}
+	required := []string{}
+	for _, in := range inputs {
+		p := map[string]any{"type": jsonType(in.typ)}
+		if in.typ == "array" {
+			p["items"] = map[string]any{"type": "string"}
+		}
+		if in.desc != "" {
+			p["description"] = in.desc
+		}
+		props[in.name] = p
+		if in.required {
+			required = append(required, in.name)
+		}
+	}
+	return map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
+}
+
+func jsonType(t string) string {
+	switch t {
+	case "integer", "number", "boolean", "array", "object":
+		return t
+	}
+	return "string"
+}
+
+// checkArgs validates tool arguments against the inputs and converts them
+// (SPEC.md §11.3): every problem is reported, none is sent upstream.
+func checkArgs(raw json.RawMessage, inputs []toolInput) (map[string]any, []string) {
+	args := map[string]any{}
+	if len(raw) > 0 && string(raw) != "null" {
+		var m map[string]any
+		if err := decodeJSON(raw, &m); err != nil {
+			return nil, []string{"arguments must be a JSON object: " + err.Error()}
+		}
+		args = m
+	}
+	var problems []string
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		i := slices.IndexFunc(inputs, func(t toolInput) bool { return t.name == k })
+		if i < 0 {
+			names := make([]string, len(inputs))
+			for j, t := range inputs {
+				names[j] = t.name
+			}
+			msg := fmt.Sprintf("unknown argument `%s`", k)
+			if len(names) > 0 {
+				msg += " (arguments: " + strings.Join(names, ", ") + ")"
+			}
+			problems = append(problems, msg)
+			continue
+		}
+		if args[k] == nil {
+			delete(args, k)
+			continue
+		}
+		v, err := convertValue(inputs[i].typ, args[k])
+		if err != nil || (inputs[i].typ == "array" && !isList(args[k])) {
+			if err == nil {
+				err = fmt.Errorf("expected an array, got %s", describe(args[k]))
+			}
+			problems = append(problems, fmt.Sprintf("argument `%s`: %v", k, err))
+			continue
+		}
+		args[k] = v
+	}
+	for _, in := range inputs {
+		if _, ok := args[in.name]; !ok && in.required {
+			problems = append(problems, fmt.Sprintf("missing required argument `%s`", in.name))
+		}
+	}
+	return args, problems
+}
+
+func isList(v any) bool {
+	_, ok := v.([]any)
+	return ok
+}
+
+// toolHandler runs a tool: arguments are validated, the element runs, and
+// the result (or error) becomes a tool result.
+func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		start := time.Now()
+		args, problems := checkArgs(req.Params.Arguments, t.inputs)
+		if len(problems) > 0 {
+			s.m.request("mcp", t.el.name, http.StatusBadRequest, "usage", time.Since(start))
+			msg := "invalid arguments for tool " + t.el.name + ": " + strings.Join(problems, "; ")
+			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}},
+				StructuredContent: map[string]any{"error": map[string]any{"kind": "usage", "problems": problems}}}, nil
+		}
+		inv := &invocation{s: s, ctx: ctx, el: t.el, args: args}
+		out, err := runSafely(inv)
+		if err != nil {
+			se := spec.AsError(err)
+			s.m.request("mcp", t.el.name, se.HTTPStatus(), se.Kind.String(), time.Since(start))
+			return s.errorResult(se), nil
+		}
+		s.m.request("mcp", t.el.name, out.status, "", time.Since(start))
+		var v any
+		if !out.noBody {
+			v = out.value
+		}
+		return s.toolResult(v)
+	}
+}
+
+// runSafely runs an invocation, turning a panic into an internal error.
+func runSafely(inv *invocation) (out *outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &spec.Error{Kind: spec.KindInternal, Msg: fmt.Sprintf("panic: %v", r)}
+		}
+	}()
+	return inv.run()
+}
+
+// toolResult formats a result: text and structuredContent, truncated at
+// the size cap.
+func (s *Server) toolResult(v any) (*mcp.CallToolResult, error) {
+	var text string
+	if str, ok := v.(string); ok {
+		text = str
+	} else {
+		b, err := marshal(v)
+		if err != nil {
+			return s.errorResult(&spec.Error{Kind: spec.KindOutput, Msg: "result cannot be encoded as JSON: " + err.Error()}), nil
+		}
+		text = string(b)
+	}
+	if t, cut := s.truncate(text); cut {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: t}}}, nil
+	}
+	var structured any
+	switch v.(type) {
+	case map[string]any, *object:
+		structured = v
+	default:
+		structured = map[string]any{"result": v}
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, StructuredContent: structured}, nil
+}
+
+// truncate cuts text at the result cap, on a character boundary, and
+// appends the marker line.
+func (s *Server) truncate(text string) (string, bool) {
+	limit := s.cfg.maxResult
+	if len(text) <= limit {
+		return text, false
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + fmt.Sprintf("\n[truncated: result is %d bytes, limit %d bytes; narrow the request]", len(text), limit), true
+}
+
+// errorResult formats an error as an isError result (SPEC.md §10): the
+// redacted message, and for upstream errors the status and body.
+func (s *Server) errorResult(se *spec.Error) *mcp.CallToolResult {
+	var b strings.Builder
+	b.WriteString(se.Error())
+	if se.Hint != "" {
+		b.WriteString("\nhint: ")
+		b.WriteString(se.Hint)
+	}
+	e := map[string]any{"kind": se.Kind.String()}
+	if se.Kind == spec.KindUpstream {
+		fmt.Fprintf(&b, "\nstatus: %d %s", se.Status, http.StatusText(se.Status))
+		e["status"] = se.Status
+		if se.Body != nil {
+			bodyText := renderText(se.Body)
+			b.WriteString("\nbody: ")
+			b.WriteString(bodyText)
+			e["body"] = se.Body
+		}
+	}
+	text, cut := s.truncate(s.redact(b.String()))
+	res := &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: text}}}
+	if !cut {
+		if eb, err := marshal(map[string]any{"error": e}); err == nil {
+			res.StructuredContent = json.RawMessage(s.redact(string(eb)))
+		}
+	}
+	return res
+}
+
+// mcpHTTPHandler serves streamable HTTP on /mcp and /.
+func mcpHTTPHandler(srv *mcp.Server, log *slog.Logger) http.Handler {
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{Logger: log})
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", h)
+	mux.Handle("/", h)
+	return mux
+}
+
+// ---------------------------------------------------------------------------
+// Resources.
+
+var safeSegment = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// addResource registers a static (location) or dynamic (behaviour) MCP
+// resource.
+func (s *Server) addResource(srv *mcp.Server, ns string, r *spec.MCPResource) error {
+	if len(r.Errors) > 0 {
+		return diagError(r.Errors[0])
+	}
+	if r.Location != "" {
+		return s.addStaticResource(srv, r)
+	}
+	el, err := s.elementFor(r.Name, r.Description, ns, nil, &r.Behavior)
+	if err != nil {
+		return err
+	}
+	mimeType := r.MIMEType
+	if mimeType == "" {
+		mimeType = "application/json"
+	}
+	params := uriParams(r.URI)
+	handler := func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+		start := time.Now()
+		args := map[string]any{}
+		if len(params) > 0 {
+			vals, ok := matchURI(r.URI, req.Params.URI)
+			if !ok {
+				return nil, mcp.ResourceNotFoundError(req.Params.URI)
+			}
+			for k, v := range vals {
+				args[k] = v
+			}
+		}
+		inv := &invocation{s: s, ctx: ctx, el: el, args: args}
+		out, err := runSafely(inv)
+		if err != nil {
+			se := spec.AsError(err)
+			s.m.request("mcp", "resource "+r.Name, se.HTTPStatus(), se.Kind.String(), time.Since(start))
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: s.redact(se.Error())}
+		}
+		s.m.request("mcp", "resource "+r.Name, out.status, "", time.Since(start))
+		text := ""
+		if str, ok := out.value.(string); ok {
+			text = str
+		} else if !out.noBody {
+			b, _ := marshal(out.value)
+			text = string(b)
+		}
+		text, _ = s.truncate(text)
+		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: mimeType, Text: text}}}, nil
+	}
+	if len(params) == 0 {
+		return safely(func() {
+			srv.AddResource(&mcp.Resource{URI: r.URI, Name: r.Name, Title: r.Label, Description: r.Description, MIMEType: mimeType}, handler)
+		})
+	}
+	return safely(func() {
+		srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: r.URI, Name: r.Name, Title: r.Label, Description: r.Description,
+			MIMEType: mimeType}, handler)
+	})
+}
+
+var uriParam = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+func uriParams(uri string) []string {
+	var out []string
+	for _, m := range uriParam.FindAllStringSubmatch(uri, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// matchURI matches a concrete URI against a template whose {param}
+// placeholders match one segment each.
+func matchURI(tmpl, uri string) (map[string]string, bool) {
+	var re strings.Builder
+	re.WriteByte('^')
+	last := 0
+	var names []string
+	for _, loc := range uriParam.FindAllStringSubmatchIndex(tmpl, -1) {
+		re.WriteString(regexp.QuoteMeta(tmpl[last:loc[0]]))
+		re.WriteString(`([^/]+)`)
+		names = append(names, tmpl[loc[2]:loc[3]])
+		last = loc[1]
+	}
+	re.WriteString(regexp.QuoteMeta(tmpl[last:]))
+	re.WriteByte('$')
+	m := regexp.MustCompile(re.String()).FindStringSubmatch(uri)
+	if m == nil {
+		return nil, false
+	}
+	out := map[string]string{}
+	for i, n := range names {
+		out[n] = m[i+1]
+	}
+	return out, true
+}
+
+// staticDir resolves a file:// location against the capability's
+// directory.
+func (s *Server) staticDir(loc string) (string, error) {
+	p, ok := strings.CutPrefix(loc, "file://")
+	if !ok {
+		return "", fmt.Errorf("location %q is not a file:// URI", loc)
+	}
+	if !filepath.IsAbs(p) || strings.HasPrefix(p, "/./") {
+		p = filepath.Join(s.cap.Dir, strings.TrimPrefix(p, "/"))
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return "", err
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("location %s is not a directory", p)
+	}
+	return real, nil
+}
+
+// addStaticResource serves the files under a file:// directory: each file
+// is listed, and any path under the URI prefix is readable.
+func (s *Server) addStaticResource(srv *mcp.Server, r *spec.MCPResource) error {
+	dir, err := s.staticDir(r.Location)
+	if err != nil {
+		return err
+	}
+	prefix := strings.TrimSuffix(r.URI, "/") + "/"
+	read := func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+		rel, ok := strings.CutPrefix(req.Params.URI, prefix)
+		if !ok || rel == "" {
+			return nil, mcp.ResourceNotFoundError(req.Params.URI)
+		}
+		for _, seg := range strings.Split(rel, "/") {
+			if !safeSegment.MatchString(seg) || seg == "." || seg == ".." {
+				return nil, mcp.ResourceNotFoundError(req.Params.URI)
+			}
+		}
+		p, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil || !strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			return nil, mcp.ResourceNotFoundError(req.Params.URI)
+		}
+		fi, err := os.Stat(p)
+		if err != nil || fi.IsDir() || fi.Size() > int64(s.cfg.maxResult)*4 {
+			return nil, mcp.ResourceNotFoundError(req.Params.URI)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, mcp.ResourceNotFoundError(req.Params.URI)
+		}
+		mt := r.MIMEType
+		if mt == "" {
+			mt = mime.TypeByExtension(filepath.Ext(p))
+		}
+		if mt == "" {
+			mt = "text/plain"
+		}
+		c := &mcp.ResourceContents{URI: req.Params.URI, MIMEType: mt}
+		if utf8.Valid(data) {
+			c.Text = string(data)
+		} else {
+			c.Blob = data
+		}
+		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{c}}, nil
+	}
+	count := 0
+	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || count >= 1000 {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		uri := prefix + filepath.ToSlash(rel)
+		count++
+		return safely(func() {
+			srv.AddResource(&mcp.Resource{URI: uri, Name: r.Name + "/" + filepath.ToSlash(rel), Description: r.Description,
+				MIMEType: r.MIMEType}, read)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return safely(func() {
+		srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: prefix + "{+path}", Name: r.Name, Title: r.Label,
+			Description: r.Description, MIMEType: r.MIMEType}, read)
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Prompts.
+
+// addPrompt registers a prompt: inline messages or a location file.
+func (s *Server) addPrompt(srv *mcp.Server, p *spec.Prompt) error {
+	if len(p.Errors) > 0 {
+		return diagError(p.Errors[0])
+	}
+	msgs := p.Messages
+	if p.Location != "" && len(msgs) == 0 {
+		path, ok := strings.CutPrefix(p.Location, "file://")
+		if !ok {
+			path = p.Location
+		}
+		if !filepath.IsAbs(path) || strings.HasPrefix(path, "/./") {
+			path = filepath.Join(s.cap.Dir, strings.TrimPrefix(path, "/"))
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		msgs = []*spec.PromptMessage{{Role: "user", Content: string(data)}}
+	}
+	args := make([]*mcp.PromptArgument, len(p.Arguments))
+	for i, a := range p.Arguments {
+		args[i] = &mcp.PromptArgument{Name: a.Name, Title: a.Label, Description: a.Description, Required: a.Required}
+	}
+	handler := func(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+		var missing []string
+		for _, a := range p.Arguments {
+			if _, ok := req.Params.Arguments[a.Name]; a.Required && !ok {
+				missing = append(missing, a.Name)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams,
+				Message: fmt.Sprintf("prompt %s: missing required argument%s %s", p.Name, plural(len(missing)), strings.Join(quoteAll(missing), ", "))}
+		}
+		res := &mcp.GetPromptResult{Description: p.Description}
+		for _, m := range msgs {
+			res.Messages = append(res.Messages, &mcp.PromptMessage{Role: mcp.Role(m.Role),
+				Content: &mcp.TextContent{Text: fillPrompt(m.Content, p.Arguments, req.Params.Arguments)}})
+		}
+		return res, nil
+	}
+	return safely(func() {
+		srv.AddPrompt(&mcp.Prompt{Name: p.Name, Title: p.Label, Description: p.Description, Arguments: args}, handler)
+	})
+}
+
+// fillPrompt replaces {{arg}} placeholders with the arguments' text;
+// placeholders naming no argument are left as written, and values are
+// not expanded again.
+func fillPrompt(text string, declared []*spec.PromptArgument, vals map[string]string) string {
+	t, _ := spec.ParseTemplate(text, spec.Pos{}, false, spec.TextTemplate)
+	var b strings.Builder
+	for _, part := range t.Parts {
+		if part.Name == "" {
+			b.WriteString(part.Lit)
+			continue
+		}
+		if v, ok := vals[part.Name]; ok {
+			b.WriteString(v)
+			continue
+		}
+		if slices.ContainsFunc(declared, func(a *spec.PromptArgument) bool { return a.Name == part.Name }) {
+			continue
+		}
+		b.WriteString("{{" + part.Name + "}}")
+	}
+	return b.String()
+}
