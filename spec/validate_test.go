@@ -296,18 +296,11 @@ func BenchmarkSchemaCompile(b *testing.B) {
 	}
 }
 
-// TestRulesDocumented checks that every rule id is listed in the
-// documentation of validate.
+// TestRulesDocumented checks that every rule id is listed in the README.
 func TestRulesDocumented(t *testing.T) {
-	var doc []byte
-	for _, f := range []string{"../docs/validate.md", "../README.md"} {
-		b, err := os.ReadFile(f)
-		if err == nil {
-			doc = append(doc, b...)
-		}
-	}
-	if len(doc) == 0 {
-		t.Skip("no documentation")
+	doc, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, list := range [][]Rule{Rules, LintRules, ValidateRules} {
 		for _, r := range list {
