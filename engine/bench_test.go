@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -79,6 +80,59 @@ func BenchmarkPrepare(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.Prepare(ctx, "ListOrganizationMemberships", params); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// stubTransport answers every request with benchBody without a network, so
+// that BenchmarkCallNoNetwork and BenchmarkRawNoNetwork measure CPU only.
+type stubTransport struct{}
+
+func (stubTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(benchBody)), ContentLength: int64(len(benchBody)), Request: r}, nil
+}
+
+// BenchmarkCallNoNetwork is BenchmarkCall over a stub transport: naftiko's
+// own CPU per call.
+func BenchmarkCallNoNetwork(b *testing.B) {
+	c := loadFile(b, clerkFile)
+	e, err := New(c, WithHTTPClient(&http.Client{Transport: stubTransport{}}), WithLookup(env(clerkEnv)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	params := map[string]any{"organization_id": "org_2RwC6", "order_by": "+created_at", "limit": "10"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Call(ctx, "ListOrganizationMemberships", params); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawNoNetwork is BenchmarkRawGet over the stub transport.
+func BenchmarkRawNoNetwork(b *testing.B) {
+	client := &http.Client{Transport: stubTransport{}}
+	url := "http://api.test/organizations/org_2RwC6/memberships?order_by=%2Bcreated_at&limit=10"
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer sk_test")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", "naftiko/dev")
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
 			b.Fatal(err)
 		}
 	}
