@@ -566,10 +566,7 @@ func (p *formPart) header() textproto.MIMEHeader {
 	h.Set("Content-Disposition", cd)
 	ct := p.contentType
 	if ct == "" && p.hasFilename {
-		ct = mime.TypeByExtension(filepath.Ext(p.filename))
-		if ct == "" {
-			ct = ctOctet
-		}
+		ct = typeByExtension(filepath.Ext(p.filename))
 	}
 	if ct != "" {
 		h.Set("Content-Type", ct)
@@ -695,4 +692,28 @@ type countingWriter struct{ n int64 }
 func (c *countingWriter) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
 	return len(p), nil
+}
+
+// partTypes are the Content-Types of common file extensions, fixed so that
+// a file part is labelled the same on every machine; other extensions fall
+// back to the system's table, then to application/octet-stream.
+var partTypes = map[string]string{
+	".csv": "text/csv; charset=utf-8", ".tsv": "text/tab-separated-values; charset=utf-8",
+	".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8",
+	".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+	".json": "application/json", ".xml": "application/xml", ".yaml": "application/yaml", ".yml": "application/yaml",
+	".pdf": "application/pdf", ".zip": "application/zip", ".gz": "application/gzip",
+	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+	".svg": "image/svg+xml", ".webp": "image/webp",
+}
+
+// typeByExtension returns the Content-Type of a file part.
+func typeByExtension(ext string) string {
+	if ct, ok := partTypes[strings.ToLower(ext)]; ok {
+		return ct
+	}
+	if ct := mime.TypeByExtension(ext); ct != "" {
+		return ct
+	}
+	return ctOctet
 }

@@ -231,8 +231,15 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	// Values are read only once the operation is known, so that a mistyped
 	// operation does not wait for stdin.
 	params := map[string]any{}
+	parts := multipartInputs(op)
 	for _, p := range raw {
-		v, err := a.paramValue(p.name, p.value)
+		var v string
+		var err error
+		if parts[p.name] {
+			v, err = a.partValue(p.name, p.value)
+		} else {
+			v, err = a.paramValue(p.name, p.value)
+		}
 		if err != nil {
 			return err
 		}
@@ -246,6 +253,9 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		}
 	}
 	var callOpts []engine.CallOption
+	if len(parts) > 0 {
+		callOpts = append(callOpts, engine.WithFileParts())
+	}
 	if cmd.Flags().Changed("body") {
 		o, err := a.bodyOption(f.body)
 		if err != nil {
@@ -293,6 +303,42 @@ func (a *app) paramValue(name, value string) (string, error) {
 	default:
 		return text, nil
 	}
+}
+
+// multipartInputs names the inputs of an operation that become parts of a
+// multipart body: for them, --param name=@path sends the file as a file
+// part, streamed, instead of reading it into the value.
+func multipartInputs(op *engine.Operation) map[string]bool {
+	b := op.Source.Op.Body
+	if b == nil || b.Type != "multipartForm" || b.Data != nil {
+		return nil
+	}
+	parts := map[string]bool{}
+	for _, in := range op.Inputs {
+		if in.In == "body" {
+			parts[in.Name] = true
+		}
+	}
+	return parts
+}
+
+// partValue reads the value of --param name=value for a multipart part:
+// @path stays a file reference (checked to exist), streamed by the engine
+// as a file part; other forms are read as for any parameter.
+func (a *app) partValue(name, value string) (string, error) {
+	kind, text := classifyValue(value)
+	if kind != fromFile {
+		return a.paramValue(name, value)
+	}
+	flag := "--param " + name + "=" + value
+	fi, err := os.Stat(text)
+	if err != nil {
+		return "", usageErrorf("%s: %v", flag, unwrapPathError(err))
+	}
+	if fi.IsDir() {
+		return "", usageErrorf("%s: %s is a directory", flag, text)
+	}
+	return "@" + text, nil
 }
 
 // bodyOption turns --body into a call option: @path streams the file,
