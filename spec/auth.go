@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // authPair loads `authentication`, or its dialect spelling `auth`
@@ -100,16 +102,16 @@ func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
 	var known []string
 	switch a.Type {
 	case "bearer":
-		known = fieldsAuthBearer
+		known = vocab.FieldsAuthBearer
 		a.Token = tmpl("token")
 	case "basic", "digest":
-		known = fieldsAuthBasic
+		known = vocab.FieldsAuthBasic
 		a.Username, a.Password = tmpl("username"), tmpl("password")
 	case "apikey":
-		known = fieldsAuthAPIKey
+		known = vocab.FieldsAuthAPIKey
 		l.apiKey(a, d, field, dialect)
 	case "header":
-		known = fieldsAuthHeader
+		known = vocab.FieldsAuthHeader
 		dialect(typeV, "authentication `type: header` sends one header credential")
 		name := get("header")
 		if name == nil {
@@ -121,12 +123,12 @@ func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
 			l.warn(d, "required-field", "header authentication has no `header` name", "")
 		}
 	case "query":
-		known = fieldsAuthQuery
+		known = vocab.FieldsAuthQuery
 		dialect(typeV, "authentication `type: query` sends query credentials")
 		a.Placement = "query"
 		l.queryCreds(a, d, get)
 	case "oauth2":
-		known = fieldsAuthOAuth2
+		known = vocab.FieldsAuthOAuth2
 		for _, f := range []string{"tokenEndpoint", "clientId", "clientSecret", "audience", "resource", "authorizationServerUri"} {
 			if t := tmpl(f); t != nil {
 				a.setField(f, t)
@@ -134,7 +136,7 @@ func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
 		}
 		a.Scopes = l.scopes(get("scopes"))
 	case "aws-sig-v4":
-		known = fieldsAuthAWS
+		known = vocab.FieldsAuthAWS
 		for _, f := range []string{"accessKeyId", "secretAccessKey", "sessionToken", "region", "service"} {
 			if t := tmpl(f); t != nil {
 				a.setField(f, t)
@@ -299,7 +301,7 @@ func (l *loader) queryCreds(a *Auth, d *yaml.Node, get func(string) *yaml.Node) 
 				case "value":
 					valueV = ps[i+1]
 				default:
-					l.unknownField(ps[i], "a query credential", fieldsQuery)
+					l.unknownField(ps[i], "a query credential", vocab.FieldsQuery)
 				}
 			}
 			if name == "" {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // item is one entry of a list of named entries: key is nil in the list
@@ -204,7 +206,7 @@ func (l *loader) adapter(d *yaml.Node) *Adapter {
 	}
 	where := "consumes adapter" + quoteName(a.Namespace)
 	for _, k := range unknown {
-		l.unknownField(k, where, fieldsAdapter)
+		l.unknownField(k, where, vocab.FieldsAdapter)
 	}
 	if a.Namespace == "" {
 		l.warn(d, "required-field", "consumes adapter has no `namespace`; its operations can be called only by their own names", "")
@@ -368,7 +370,7 @@ func (l *loader) resource(a *Adapter, it item) *Resource {
 	}
 	r.Name = l.itemName(it, nameV, "resource")
 	for _, k := range unknown {
-		l.unknownField(k, "resource"+quoteName(r.Name), fieldsResource)
+		l.unknownField(k, "resource"+quoteName(r.Name), vocab.FieldsResource)
 	}
 	if pathV == nil {
 		l.warn(d, "required-field", fmt.Sprintf("resource%s has no `path`", quoteName(r.Name)), "")
@@ -533,7 +535,7 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 		l.checkName(cmpNode(it.key, cmpNode(nameV, idV)), o.Name, kebabName)
 	}
 	for _, k := range unknown {
-		l.unknownField(k, "operation `"+o.Name+"`", fieldsOperation)
+		l.unknownField(k, "operation `"+o.Name+"`", vocab.FieldsOperation)
 	}
 
 	if pathV != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // ---------------------------------------------------------------------------
@@ -62,7 +64,7 @@ func (l *loader) body(n *yaml.Node) *Body {
 	}
 	for i := 0; i+1 < len(ps); i += 2 {
 		if key, _ := keyText(ps[i]); key != "type" && key != "data" {
-			l.unknownField(ps[i], "`body`", fieldsBody)
+			l.unknownField(ps[i], "`body`", vocab.FieldsBody)
 		}
 	}
 	if typeV == nil {
@@ -188,7 +190,7 @@ func (l *loader) headers(n *yaml.Node) []*Header {
 					case "value":
 						valueV = ps[i+1]
 					default:
-						l.unknownField(ps[i], "a header", fieldsHeader)
+						l.unknownField(ps[i], "a header", vocab.FieldsHeader)
 					}
 				}
 				if h.Name == "" {

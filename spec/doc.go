@@ -9,4 +9,8 @@
 //
 // Templates ({{NAME}}) and JSONPath output expressions are compiled once,
 // at load; the engine only evaluates them.
+//
+// Validation against the project's JSON Schemas (naftiko validate) is in
+// package spec/schema, so that importing spec does not link a JSON Schema
+// library.
 package spec

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // importedFile is an imported document, loaded at most once per load.
@@ -172,7 +174,7 @@ func (l *loader) importEntry(d *yaml.Node) []*Adapter {
 			as = l.str(v, "as")
 		case "description":
 		default:
-			l.unknownField(k, "an import entry", fieldsImport)
+			l.unknownField(k, "an import entry", vocab.FieldsImport)
 		}
 	}
 	return l.importRef(d, locV, ns, loc, as)

@@ -1006,10 +1006,10 @@ func (l *linter) element(file string, e element) {
 		if hasSteps {
 			other = "steps"
 		}
-		l.emit("steps-and-call", lintPos(file, schemaKeyNode(e.node, "ref")), SeverityError,
+		l.emit("steps-and-call", lintPos(file, lintKeyNode(e.node, "ref")), SeverityError,
 			fmt.Sprintf("%s declares both `ref` and `%s`; it can never run", e.what, other), "keep only `ref`")
 	case hasCall && hasSteps:
-		l.emit("steps-and-call", lintPos(file, schemaKeyNode(e.node, "steps")), SeverityError,
+		l.emit("steps-and-call", lintPos(file, lintKeyNode(e.node, "steps")), SeverityError,
 			e.what+" declares both `call` and `steps`; it can never run",
 			"keep `call` for one consumed call, or `steps` for an orchestration")
 	}

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/yamlnode"
 )
 
 // Small read-only helpers over raw YAML nodes, for the parts of a document
@@ -11,20 +13,10 @@ import (
 
 // lintField returns the value of field name in mapping n (aliases
 // resolved), or nil.
-func lintField(n *yaml.Node, name string) *yaml.Node {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	ps := pairs(n)
-	var v *yaml.Node
-	for i := 0; i+1 < len(ps); i += 2 {
-		if k, ok := keyText(ps[i]); ok && k == name {
-			v = ps[i+1]
-		}
-	}
-	return deref(v)
-}
+func lintField(n *yaml.Node, name string) *yaml.Node { return yamlnode.Field(n, name) }
+
+// lintKeyNode returns the key node of field name in mapping n, or nil.
+func lintKeyNode(n *yaml.Node, name string) *yaml.Node { return yamlnode.KeyNode(n, name) }
 
 // lintHas reports whether mapping n has field name with a non-null value.
 func lintHas(n *yaml.Node, name string) bool {
@@ -39,13 +31,7 @@ func lintString(n *yaml.Node, name string) string {
 }
 
 // lintScalar returns a scalar's text, "" for null and collections.
-func lintScalar(v *yaml.Node) string {
-	v = deref(v)
-	if v == nil || v.Kind != yaml.ScalarNode || (isNull(v) && !isQuoted(v)) {
-		return ""
-	}
-	return v.Value
-}
+func lintScalar(v *yaml.Node) string { return yamlnode.Scalar(v) }
 
 // lintEntry is one entry of a named list.
 type lintEntry struct {

@@ -11,19 +11,28 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
-// Accepted versions per root key (SPEC.md §1.2). The last one of each list
-// is the version whose rules apply to unknown values.
-var (
-	naftikoVersions = []string{"1.0.0-alpha1", "1.0.0-alpha2", "1.0.0-alpha3"}
-	ikanosVersions  = []string{"1.0.0-alpha3", "1.0.0-alpha4", "1.0.0-beta1", "1.0.0-beta2", "1.0.0-beta3",
-		"1.0.0-beta4", "1.0.0-beta5"}
-)
+// The accepted versions per root key are vocab.NaftikoVersions and
+// vocab.IkanosVersions (SPEC.md §1.2).
 
 // LoadFile reads the capability document at path and loads it with Parse.
 // Files larger than MaxFileSize are refused.
 func LoadFile(path string) (*Capability, error) {
+	data, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, path)
+}
+
+// ReadFile reads the capability document at path the way LoadFile does:
+// files larger than MaxFileSize are refused. When the file cannot be read,
+// the error is a KindSpec *Error holding one fatal diagnostic at path:1:1,
+// of rule read-error or size-limit.
+func ReadFile(path string) ([]byte, error) {
 	data, err := readFile(path)
 	if err != nil {
 		d := Diagnostic{Pos: Pos{File: path, Line: 1, Col: 1}, Severity: SeverityFatal, Rule: "read-error", Message: err.Error()}
@@ -32,7 +41,7 @@ func LoadFile(path string) (*Capability, error) {
 		}
 		return nil, &Error{Kind: KindSpec, Msg: d.Message, Pos: d.Pos, Diagnostics: []Diagnostic{d}, Err: err}
 	}
-	return Parse(data, path)
+	return data, nil
 }
 
 var errTooLarge = fmt.Errorf("file is larger than the %d MiB limit", MaxFileSize>>20)
@@ -79,14 +88,27 @@ func unwrapPathError(err error) error {
 // cannot be modelled, Parse returns a nil capability and a KindSpec *Error
 // whose message is the first fatal diagnostic and whose Diagnostics hold
 // every diagnostic found.
-func Parse(data []byte, name string) (c *Capability, err error) {
+func Parse(data []byte, name string) (*Capability, error) {
+	c, _, err := ParseWithNode(data, name)
+	return c, err
+}
+
+// ParseWithNode is Parse that also returns the YAML root node of the
+// document (the content of its first YAML document, aliases unresolved),
+// for tools that look at the document as written, such as the schema
+// validation of package spec/schema. The node is returned whenever the
+// YAML could be decoded, also when the document cannot be modelled (err is
+// then a KindSpec *Error); it is nil when the YAML is malformed and on an
+// internal error. It must not be modified:
+// the capability's Expose.Node and Aggregate.Node are parts of it.
+func ParseWithNode(data []byte, name string) (c *Capability, root *yaml.Node, err error) {
 	file := name
 	if file == "" {
 		file = "<stdin>"
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			c = nil
+			c, root = nil, nil
 			err = &Error{Kind: KindInternal, Msg: fmt.Sprintf("loading %s: internal error: %v", file, r),
 				Pos: Pos{File: file, Line: 1, Col: 1}}
 		}
@@ -96,8 +118,8 @@ func Parse(data []byte, name string) (c *Capability, err error) {
 		dir = filepath.Dir(file)
 	}
 	l := &loader{file: file, dir: dir, src: data}
-	c = l.load()
-	return l.result(c)
+	c, err = l.result(l.load())
+	return c, l.root, err
 }
 
 // loader holds the state of one load.
@@ -355,7 +377,7 @@ func (l *loader) document(root *yaml.Node) *Capability {
 		}
 	}
 	for _, k := range unknown {
-		l.unknownField(k, "the document root", fieldsRoot)
+		l.unknownField(k, "the document root", vocab.FieldsRoot)
 	}
 
 	c := &Capability{File: l.file, Dir: l.dir}
@@ -369,11 +391,11 @@ func (l *loader) document(root *yaml.Node) *Capability {
 		return nil
 	case naftikoK != nil:
 		c.Root = "naftiko"
-		c.Version = l.version(naftikoK, naftikoV, naftikoVersions)
+		c.Version = l.version(naftikoK, naftikoV, vocab.NaftikoVersions)
 	case ikanosK != nil:
 		c.Root = "ikanos"
 		l.ikanos = true
-		c.Version = l.version(ikanosK, ikanosV, ikanosVersions)
+		c.Version = l.version(ikanosK, ikanosV, vocab.IkanosVersions)
 	case !l.nested:
 		l.fatal(nil, "not-naftiko", "not a naftiko capability document: it has neither a `naftiko` nor an `ikanos` version key",
 			"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
@@ -421,7 +443,7 @@ func (l *loader) document(root *yaml.Node) *Capability {
 			}
 		}
 		for _, k := range unknown {
-			l.unknownField(k, "`capability`", fieldsCapability)
+			l.unknownField(k, "`capability`", vocab.FieldsCapability)
 		}
 		c.Binds = append(c.Binds, l.binds(capBinds)...)
 		if consumesV != nil {
@@ -514,7 +536,7 @@ func (l *loader) loadInfo(n *yaml.Node) Info {
 		}
 	}
 	for _, k := range unknown {
-		l.unknownField(k, "`info`", fieldsInfo)
+		l.unknownField(k, "`info`", vocab.FieldsInfo)
 	}
 	for _, c := range []struct {
 		n     *yaml.Node
@@ -594,7 +616,7 @@ func (l *loader) bind(d *yaml.Node) *Bind {
 		}
 	}
 	for _, k := range unknown {
-		l.unknownField(k, "a binds entry", fieldsBind)
+		l.unknownField(k, "a binds entry", vocab.FieldsBind)
 	}
 	if b.Namespace == "" {
 		l.warn(d, "required-field", "binds entry has no `namespace`", "")

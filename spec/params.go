@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // ---------------------------------------------------------------------------
@@ -74,7 +76,7 @@ func (l *loader) param(it item, paths []*Template) *Param {
 		return nil
 	}
 	for _, k := range unknown {
-		l.unknownField(k, "input parameter `"+p.Name+"`", fieldsParam)
+		l.unknownField(k, "input parameter `"+p.Name+"`", vocab.FieldsParam)
 	}
 	l.checkName(cmpNode(it.key, nameV), p.Name, extendedName)
 	if inV != nil {
@@ -186,7 +188,7 @@ func (l *loader) output(it item) *Output {
 	}
 	o.Name = l.itemName(it, nameV, "output parameter")
 	for _, k := range unknown {
-		l.unknownField(k, "output parameter"+quoteName(o.Name), fieldsOutput)
+		l.unknownField(k, "output parameter"+quoteName(o.Name), vocab.FieldsOutput)
 	}
 	if valueV == nil {
 		l.warn(d, "required-field", fmt.Sprintf("output parameter%s has no `value`; the whole response is used", quoteName(o.Name)), "add `value: $.`")

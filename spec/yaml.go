@@ -2,12 +2,13 @@ package spec
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/yamlnode"
 )
 
 // Loader limits (SPEC.md §2.1; project decisions).
@@ -22,80 +23,46 @@ const (
 	MaxAliasNodes = 100_000
 )
 
+// The YAML node helpers are shared with spec/schema (package yamlnode);
+// the loader calls them by these short names.
 const (
-	tagNull  = "!!null"
-	tagBool  = "!!bool"
-	tagInt   = "!!int"
-	tagFloat = "!!float"
-	tagStr   = "!!str"
-	tagMerge = "!!merge"
+	tagNull  = yamlnode.TagNull
+	tagBool  = yamlnode.TagBool
+	tagInt   = yamlnode.TagInt
+	tagFloat = yamlnode.TagFloat
+	tagStr   = yamlnode.TagStr
 )
 
 // deref follows an alias to the node it names.
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
+func deref(n *yaml.Node) *yaml.Node { return yamlnode.Deref(n) }
 
 // tagOf returns the node's resolved short tag.
-func tagOf(n *yaml.Node) string {
-	if n.Tag != "" && n.Tag != "!" {
-		return n.Tag
-	}
-	return n.ShortTag()
-}
+func tagOf(n *yaml.Node) string { return yamlnode.Tag(n) }
 
-func isNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && tagOf(n) == tagNull)
-}
+// isNull reports whether n is absent or a null scalar.
+func isNull(n *yaml.Node) bool { return yamlnode.IsNull(n) }
 
-func isMergeKey(k *yaml.Node) bool {
-	return k.Kind == yaml.ScalarNode && k.Tag == tagMerge
-}
+// isMergeKey reports whether mapping key k is a merge key (<<).
+func isMergeKey(k *yaml.Node) bool { return yamlnode.IsMergeKey(k) }
 
-func isQuoted(n *yaml.Node) bool {
-	return n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0
-}
+// isQuoted reports whether scalar n is written in single or double quotes.
+func isQuoted(n *yaml.Node) bool { return yamlnode.IsQuoted(n) }
 
 // keyText returns the text of a mapping key; ok is false for keys that are
 // not scalars.
-func keyText(k *yaml.Node) (string, bool) {
-	k = deref(k)
-	if k == nil || k.Kind != yaml.ScalarNode {
-		return "", false
-	}
-	return k.Value, true
-}
+func keyText(k *yaml.Node) (string, bool) { return yamlnode.KeyText(k) }
 
 // kindName names a node's kind for messages: mapping, list, string, number,
 // boolean, null.
-func kindName(n *yaml.Node) string {
-	n = deref(n)
-	if n == nil {
-		return "nothing"
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "mapping"
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		switch tagOf(n) {
-		case tagNull:
-			return "null"
-		case tagBool:
-			return "boolean"
-		case tagInt, tagFloat:
-			return "number"
-		}
-		return "string"
-	case yaml.AliasNode:
-		return "alias"
-	}
-	return "document"
-}
+func kindName(n *yaml.Node) string { return yamlnode.KindName(n) }
+
+// pairs returns the key/value nodes of mapping n with merge keys resolved
+// (see yamlnode.Pairs).
+func pairs(n *yaml.Node) []*yaml.Node { return yamlnode.Pairs(n) }
+
+// numberText returns the JSON text of a YAML number, or ok=false when it
+// has none (.inf, .nan).
+func numberText(n *yaml.Node) (string, bool) { return yamlnode.NumberText(n) }
 
 // ---------------------------------------------------------------------------
 // Structural checks: nesting depth, duplicate keys, aliases, merge keys.
@@ -244,70 +211,6 @@ func (c *checker) checkMerge(v *yaml.Node) {
 		return
 	}
 	c.l.fatal(v, "merge-key", "a merge key (<<) needs a mapping or a list of mappings, not a "+kindName(v), "")
-}
-
-// pairs returns the key/value nodes of mapping n with merge keys resolved:
-// merged entries take the place of the << key, explicit keys override
-// merged ones, and earlier merge sources win over later ones. Without a
-// merge key it returns n.Content itself (no allocation).
-func pairs(n *yaml.Node) []*yaml.Node {
-	ct := n.Content
-	merge := false
-	for i := 0; i+1 < len(ct); i += 2 {
-		if isMergeKey(ct[i]) {
-			merge = true
-			break
-		}
-	}
-	if !merge {
-		return ct
-	}
-	explicit := make(map[string]bool, len(ct)/2)
-	for i := 0; i+1 < len(ct); i += 2 {
-		if !isMergeKey(ct[i]) {
-			if t, ok := keyText(ct[i]); ok {
-				explicit[t] = true
-			}
-		}
-	}
-	seen := make(map[string]bool, len(ct)/2)
-	out := make([]*yaml.Node, 0, len(ct))
-	for i := 0; i+1 < len(ct); i += 2 {
-		k, v := ct[i], ct[i+1]
-		if !isMergeKey(k) {
-			out = append(out, k, v)
-			if t, ok := keyText(k); ok {
-				seen[t] = true
-			}
-			continue
-		}
-		src := deref(v)
-		var srcs []*yaml.Node
-		switch src.Kind {
-		case yaml.MappingNode:
-			srcs = []*yaml.Node{src}
-		case yaml.SequenceNode:
-			srcs = src.Content
-		}
-		for _, s := range srcs {
-			s = deref(s)
-			if s.Kind != yaml.MappingNode {
-				continue
-			}
-			sp := pairs(s)
-			for j := 0; j+1 < len(sp); j += 2 {
-				t, ok := keyText(sp[j])
-				if ok && (explicit[t] || seen[t]) {
-					continue
-				}
-				if ok {
-					seen[t] = true
-				}
-				out = append(out, sp[j], sp[j+1])
-			}
-		}
-	}
-	return out
 }
 
 // ---------------------------------------------------------------------------
@@ -479,70 +382,4 @@ func (l *loader) integer(n *yaml.Node, field string) (int64, bool) {
 	}
 	l.elemError(n, "scalar-type", fmt.Sprintf("`%s` must be an integer, not a %s", field, kindName(n)), "")
 	return 0, false
-}
-
-// isJSONNumber reports whether s is a number in JSON syntax.
-func isJSONNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	if i >= len(s) {
-		return false
-	}
-	if s[i] == '0' {
-		i++
-	} else if s[i] >= '1' && s[i] <= '9' {
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	} else {
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == j {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == j {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-// numberText returns the JSON text of a YAML number, or ok=false when it
-// has none (.inf, .nan).
-func numberText(n *yaml.Node) (string, bool) {
-	v := n.Value
-	if isJSONNumber(v) {
-		return v, true
-	}
-	if tagOf(n) == tagInt {
-		if i, err := strconv.ParseInt(v, 0, 64); err == nil {
-			return strconv.FormatInt(i, 10), true
-		}
-		if u, err := strconv.ParseUint(v, 0, 64); err == nil {
-			return strconv.FormatUint(u, 10), true
-		}
-	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return "", false
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64), true
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/schema"
 )
 
 // validateErrors is the exit status of "naftiko validate" when it
@@ -61,7 +62,7 @@ bad flag or no FILE.`,
 				e.Hint = "use --format text or --format json"
 				return e
 			}
-			opts := spec.ValidateOptions{Strict: strict}
+			opts := schema.ValidateOptions{Strict: strict}
 			var diags []spec.Diagnostic
 			for _, f := range args {
 				if f == "-" {
@@ -69,10 +70,10 @@ bad flag or no FILE.`,
 					if err != nil {
 						return err
 					}
-					diags = append(diags, spec.ValidateBytes(data, "", opts)...)
+					diags = append(diags, schema.ValidateBytes(data, "", opts)...)
 					continue
 				}
-				diags = append(diags, spec.ValidateFile(f, opts)...)
+				diags = append(diags, schema.ValidateFile(f, opts)...)
 			}
 			shown := diags[:0:0]
 			for _, d := range diags {

@@ -1,12 +1,13 @@
-package spec
+package schema
 
 import (
-	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/internal/yamlnode"
 )
 
 // ValidateOptions configures ValidateBytes and ValidateFile.
@@ -18,23 +19,19 @@ type ValidateOptions struct {
 
 // ValidateRules lists the rules that validation adds to the loader's and
 // the lint rules, for documentation.
-var ValidateRules = []Rule{
-	{"schema", "the document violates the project's JSON Schema for its version: a warning when naftiko tolerates it (the dialect of SPEC.md §2.4), an error under --strict"},
-	{"project-extension", "a field the project adds to the published schema: consumed OAuth2 client fields, operation-level authentication (info, not printed)"},
-	{"internal", "a bug in naftiko stopped the validation of the file (please report it)"},
+var ValidateRules = []spec.Rule{
+	{ID: "schema", Summary: "the document violates the project's JSON Schema for its version: a warning when naftiko tolerates it (the dialect of SPEC.md §2.4), an error under --strict"},
+	{ID: "project-extension", Summary: "a field the project adds to the published schema: consumed OAuth2 client fields, operation-level authentication (info, not printed)"},
+	{ID: "internal", Summary: "a bug in naftiko stopped the validation of the file (please report it)"},
 }
 
 // ValidateFile reads the document at path and validates it with
 // ValidateBytes. A file that cannot be read gives one error diagnostic at
 // path:1:1.
-func ValidateFile(path string, opts ValidateOptions) []Diagnostic {
-	data, err := readFile(path)
+func ValidateFile(path string, opts ValidateOptions) []spec.Diagnostic {
+	data, err := spec.ReadFile(path)
 	if err != nil {
-		d := Diagnostic{Pos: Pos{File: path, Line: 1, Col: 1}, Severity: SeverityFatal, Rule: "read-error", Message: err.Error()}
-		if errors.Is(err, errTooLarge) {
-			d.Rule = "size-limit"
-		}
-		return []Diagnostic{d}
+		return spec.AsError(err).Diagnostics
 	}
 	return ValidateBytes(data, path, opts)
 }
@@ -49,31 +46,31 @@ func ValidateFile(path string, opts ValidateOptions) []Diagnostic {
 // anyway); with opts.Strict it is an error, as are unknown fields reported
 // by the loader. When the document cannot be loaded, the loader's
 // diagnostics are returned, with the schema's where the YAML tree is sound.
-func ValidateBytes(data []byte, name string, opts ValidateOptions) (out []Diagnostic) {
+func ValidateBytes(data []byte, name string, opts ValidateOptions) (out []spec.Diagnostic) {
 	file := name
 	if file == "" {
 		file = "<stdin>"
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			out = []Diagnostic{{Pos: Pos{File: file, Line: 1, Col: 1}, Severity: SeverityError, Rule: "internal",
+			out = []spec.Diagnostic{{Pos: spec.Pos{File: file, Line: 1, Col: 1}, Severity: spec.SeverityError, Rule: "internal",
 				Message: fmt.Sprintf("validating %s: internal error: %v", file, r)}}
 		}
 	}()
-	c, root, err := parseWithRoot(data, name)
+	c, root, err := spec.ParseWithNode(data, name)
 	if err != nil {
-		e := AsError(err)
+		e := spec.AsError(err)
 		diags := slices.Clone(e.Diagnostics)
 		if len(diags) == 0 {
 			p := e.Pos
 			if p.IsZero() {
-				p = Pos{File: file, Line: 1, Col: 1}
+				p = spec.Pos{File: file, Line: 1, Col: 1}
 			}
-			diags = []Diagnostic{{Pos: p, Severity: SeverityError, Rule: "internal", Message: e.Msg}}
+			diags = []spec.Diagnostic{{Pos: p, Severity: spec.SeverityError, Rule: "internal", Message: e.Msg}}
 		}
-		var schema []Diagnostic
-		if e.Kind == KindSpec && root != nil && treeSound(diags) {
-			if rootKey, version := versionOf(deref(root)); rootKey != "" {
+		var schema []spec.Diagnostic
+		if e.Kind == spec.KindSpec && root != nil && treeSound(diags) {
+			if rootKey, version := versionOf(yamlnode.Deref(root)); rootKey != "" {
 				schema = schemaCheck(file, root, schemaKey(rootKey, version), schemaSeverity(opts))
 			}
 		}
@@ -82,56 +79,32 @@ func ValidateBytes(data []byte, name string, opts ValidateOptions) (out []Diagno
 	return validate(c, root, opts)
 }
 
-// parseWithRoot is Parse that also returns the document's root node (nil
-// when the YAML could not be decoded), so that validation does not decode
-// the document twice.
-func parseWithRoot(data []byte, name string) (c *Capability, root *yaml.Node, err error) {
-	file := name
-	if file == "" {
-		file = "<stdin>"
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			c, root = nil, nil
-			err = &Error{Kind: KindInternal, Msg: fmt.Sprintf("loading %s: internal error: %v", file, r),
-				Pos: Pos{File: file, Line: 1, Col: 1}}
-		}
-	}()
-	dir := "."
-	if file != "<stdin>" {
-		dir = filepath.Dir(file)
-	}
-	l := &loader{file: file, dir: dir, src: data}
-	c, err = l.result(l.load())
-	return c, l.root, err
-}
-
 // validate checks a loaded capability: the schema (when root, the
 // document's YAML root node, is known) and the lint rules, merged with the
 // capability's load diagnostics.
-func validate(c *Capability, root *yaml.Node, opts ValidateOptions) []Diagnostic {
-	var schema []Diagnostic
+func validate(c *spec.Capability, root *yaml.Node, opts ValidateOptions) []spec.Diagnostic {
+	var schema []spec.Diagnostic
 	if root != nil {
 		schema = schemaCheck(c.File, root, schemaKey(c.Root, c.Version), schemaSeverity(opts))
 	}
-	lint := Lint(c)
+	lint := spec.Lint(c)
 	lint = append(lint, extensions(c)...)
 	return merge(slices.Clone(c.Diagnostics), schema, lint, opts)
 }
 
-func schemaSeverity(opts ValidateOptions) Severity {
+func schemaSeverity(opts ValidateOptions) spec.Severity {
 	if opts.Strict {
-		return SeverityError
+		return spec.SeverityError
 	}
-	return SeverityWarning
+	return spec.SeverityWarning
 }
 
 // treeSound reports whether the YAML tree of a failed load can be walked
 // safely: the load failed on a problem of the model, not of the YAML
 // (syntax, aliases, depth, size).
-func treeSound(diags []Diagnostic) bool {
+func treeSound(diags []spec.Diagnostic) bool {
 	for _, d := range diags {
-		if d.Severity != SeverityFatal {
+		if d.Severity != spec.SeverityFatal {
 			continue
 		}
 		switch d.Rule {
@@ -146,21 +119,21 @@ func treeSound(diags []Diagnostic) bool {
 // versionOf returns the version key ("naftiko" or "ikanos") of a document
 // root and its value, or "" when there is none or both.
 func versionOf(root *yaml.Node) (key, version string) {
-	n, i := lintField(root, "naftiko"), lintField(root, "ikanos")
+	n, i := yamlnode.Field(root, "naftiko"), yamlnode.Field(root, "ikanos")
 	switch {
 	case n != nil && i == nil:
-		return "naftiko", lintScalar(n)
+		return "naftiko", yamlnode.Scalar(n)
 	case i != nil && n == nil:
-		return "ikanos", lintScalar(i)
+		return "ikanos", yamlnode.Scalar(i)
 	}
 	return "", ""
 }
 
 // lintSeverity is the severity of a loader rule under validation when it
 // differs from the loader's (SPEC.md §3).
-var lintSeverity = map[string]Severity{
-	"namespace-unique": SeverityError,
-	"call-ambiguous":   SeverityError,
+var lintSeverity = map[string]spec.Severity{
+	"namespace-unique": spec.SeverityError,
+	"call-ambiguous":   spec.SeverityError,
 }
 
 // merge combines the loader's diagnostics with the schema's and the lint
@@ -168,7 +141,7 @@ var lintSeverity = map[string]Severity{
 // schema violation at a position where the loader already reported a
 // problem says the same thing less precisely, and a lint rule the loader
 // already reported on the same line is not repeated.
-func merge(load, schema, lint []Diagnostic, opts ValidateOptions) []Diagnostic {
+func merge(load, schema, lint []spec.Diagnostic, opts ValidateOptions) []spec.Diagnostic {
 	type at struct {
 		file      string
 		line, col int
@@ -177,17 +150,17 @@ func merge(load, schema, lint []Diagnostic, opts ValidateOptions) []Diagnostic {
 		file, rule string
 		line       int
 	}
-	reported := map[at][]Diagnostic{}
+	reported := map[at][]spec.Diagnostic{}
 	rules := map[onLine]bool{}
 	for i, d := range load {
 		if sev, ok := lintSeverity[d.Rule]; ok && d.Severity > sev {
 			d.Severity = sev
 		}
-		if opts.Strict && d.Rule == "unknown-field" && d.Severity > SeverityError {
-			d.Severity = SeverityError
+		if opts.Strict && d.Rule == "unknown-field" && d.Severity > spec.SeverityError {
+			d.Severity = spec.SeverityError
 		}
 		load[i] = d
-		if d.Severity != SeverityInfo {
+		if d.Severity != spec.SeverityInfo {
 			k := at{d.Pos.File, d.Pos.Line, d.Pos.Col}
 			reported[k] = append(reported[k], d)
 		}
@@ -206,16 +179,16 @@ func merge(load, schema, lint []Diagnostic, opts ValidateOptions) []Diagnostic {
 		}
 		out = append(out, d)
 	}
-	SortDiagnostics(out)
-	return slices.CompactFunc(out, func(a, b Diagnostic) bool { return a == b })
+	spec.SortDiagnostics(out)
+	return slices.CompactFunc(out, func(a, b spec.Diagnostic) bool { return a == b })
 }
 
 // covered reports whether the loader's diagnostics at a position make a
 // schema violation there redundant: an error always does, and so does an
 // unknown-field report; by default any warning does too.
-func covered(ds []Diagnostic, opts ValidateOptions) bool {
+func covered(ds []spec.Diagnostic, opts ValidateOptions) bool {
 	for _, d := range ds {
-		if d.Severity <= SeverityError || d.Rule == "unknown-field" || !opts.Strict {
+		if d.Severity <= spec.SeverityError || d.Rule == "unknown-field" || !opts.Strict {
 			return true
 		}
 	}
@@ -225,15 +198,15 @@ func covered(ds []Diagnostic, opts ValidateOptions) bool {
 // extensions reports (info) the fields the project adds to the published
 // schema: OAuth2 client fields and operation-level authentication on
 // consumed adapters (SPEC.md §3).
-func extensions(c *Capability) []Diagnostic {
-	var out []Diagnostic
-	oauth := func(a *Auth) {
+func extensions(c *spec.Capability) []spec.Diagnostic {
+	var out []spec.Diagnostic
+	oauth := func(a *spec.Auth) {
 		if a == nil || a.Type != "oauth2" {
 			return
 		}
 		for _, f := range []string{"clientId", "clientSecret"} {
 			if t := a.Fields[f]; t != nil {
-				out = append(out, Diagnostic{Pos: t.Pos, Severity: SeverityInfo, Rule: "project-extension",
+				out = append(out, spec.Diagnostic{Pos: t.Pos, Severity: spec.SeverityInfo, Rule: "project-extension",
 					Message: fmt.Sprintf("OAuth2 `%s` on a consumed adapter is a naftiko addition to the published schema", f)})
 			}
 		}
@@ -246,7 +219,7 @@ func extensions(c *Capability) []Diagnostic {
 		for _, r := range a.Resources {
 			for _, o := range r.Operations {
 				if o.Auth != nil {
-					out = append(out, Diagnostic{Pos: o.Auth.Pos, Severity: SeverityInfo, Rule: "project-extension",
+					out = append(out, spec.Diagnostic{Pos: o.Auth.Pos, Severity: spec.SeverityInfo, Rule: "project-extension",
 						Message: fmt.Sprintf("`authentication` on operation `%s` is a naftiko addition to the published schema", o.Name)})
 					oauth(o.Auth)
 				}

@@ -1,4 +1,4 @@
-package spec
+package schema
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // The schemas of alpha1, alpha3 and the ikanos forms are derived from the
@@ -17,20 +19,20 @@ import (
 // its spellings and map-keyed lists). TestSchemaDerived checks that the
 // embedded files are up to date; run
 //
-//	go test ./spec -run TestSchemaDerived -update-schemas
+//	go test ./spec/schema -run TestSchemaDerived -update-schemas
 //
-// after editing schema/naftiko-1.0.0-alpha2.json.
+// after editing naftiko-1.0.0-alpha2.json.
 var updateSchemas = flag.Bool("update-schemas", false, "rewrite the derived schema files")
 
 func TestSchemaDerived(t *testing.T) {
-	src, err := os.ReadFile("schema/naftiko-1.0.0-alpha2.json")
+	src, err := os.ReadFile("naftiko-1.0.0-alpha2.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for file, derive := range map[string]func(*jobj){
-		"schema/naftiko-1.0.0-alpha1.json": deriveAlpha1,
-		"schema/naftiko-1.0.0-alpha3.json": deriveAlpha3,
-		"schema/ikanos.json":               deriveIkanos,
+		"naftiko-1.0.0-alpha1.json": deriveAlpha1,
+		"naftiko-1.0.0-alpha3.json": deriveAlpha3,
+		"ikanos.json":               deriveIkanos,
 	} {
 		doc, err := parseOrdered(src)
 		if err != nil {
@@ -51,7 +53,7 @@ func TestSchemaDerived(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, b.Bytes()) {
-			t.Errorf("%s is out of date: run go test ./spec -run TestSchemaDerived -update-schemas", file)
+			t.Errorf("%s is out of date: run go test ./spec/schema -run TestSchemaDerived -update-schemas", file)
 		}
 	}
 }
@@ -298,7 +300,7 @@ func entryUnion(def string) *jobj {
 
 func deriveIkanos(doc *jobj) {
 	var versions []any
-	for _, v := range ikanosVersions {
+	for _, v := range vocab.IkanosVersions {
 		versions = append(versions, v)
 	}
 	doc.set("$id", "naftiko:schema/ikanos.json")

@@ -1,15 +1,24 @@
-package spec
+package schema
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// The shared corpus of published capabilities, when present, and its
+// biggest file (1.8 MB, 46,000 lines, 1,158 operations).
+const (
+	corpusDir         = "../../../shared/corpus"
+	largestCorpusFile = corpusDir + "/microsoft-graph__microsoft-graph-drives-driveitem.yaml"
 )
 
 // validateText validates src (named t.yaml) and returns the non-info
@@ -18,7 +27,7 @@ func validateText(t *testing.T, src string, strict bool) string {
 	t.Helper()
 	var b strings.Builder
 	for _, d := range ValidateBytes([]byte(src), "t.yaml", ValidateOptions{Strict: strict}) {
-		if d.Severity != SeverityInfo {
+		if d.Severity != spec.SeverityInfo {
 			b.WriteString(d.String())
 			b.WriteByte('\n')
 		}
@@ -44,8 +53,8 @@ func TestSchemasCompile(t *testing.T) {
 			t.Errorf("schemaKey(%q, %q) = %q, want %q", c.root, c.version, got, c.want)
 		}
 	}
-	if !strings.Contains(string(SchemaJSON("naftiko", "1.0.0-alpha2")), `"const": "1.0.0-alpha2"`) {
-		t.Errorf("SchemaJSON(alpha2) is not the alpha2 schema")
+	if !strings.Contains(string(JSON("naftiko", "1.0.0-alpha2")), `"const": "1.0.0-alpha2"`) {
+		t.Errorf("JSON(alpha2) is not the alpha2 schema")
 	}
 }
 
@@ -235,14 +244,14 @@ func TestValidateCorpus(t *testing.T) {
 		}
 		ds := ValidateBytes(data, f, ValidateOptions{})
 		for _, d := range ds {
-			if d.Rule == "internal" || d.Severity == SeverityFatal || d.Rule == "" || d.Message == "" || d.Pos.IsZero() {
+			if d.Rule == "internal" || d.Severity == spec.SeverityFatal || d.Rule == "" || d.Message == "" || d.Pos.IsZero() {
 				t.Errorf("%s: %v", f, d)
 			}
-			if d.Severity != SeverityInfo {
+			if d.Severity != spec.SeverityInfo {
 				count[d.Severity.String()+" "+d.Rule]++
 			}
 		}
-		if !slices.IsSortedFunc(ds, func(a, b Diagnostic) int {
+		if !slices.IsSortedFunc(ds, func(a, b spec.Diagnostic) int {
 			if a.Pos.File != b.Pos.File {
 				return strings.Compare(a.Pos.File, b.Pos.File)
 			}
@@ -296,13 +305,14 @@ func BenchmarkSchemaCompile(b *testing.B) {
 	}
 }
 
-// TestRulesDocumented checks that every rule id is listed in the README.
+// TestRulesDocumented checks that every rule id (the loader's, the lint
+// rules' and validation's) is listed in the README.
 func TestRulesDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, list := range [][]Rule{Rules, LintRules, ValidateRules} {
+	for _, list := range [][]spec.Rule{spec.Rules, spec.LintRules, ValidateRules} {
 		for _, r := range list {
 			if !strings.Contains(string(doc), "`"+r.ID+"`") {
 				t.Errorf("rule %s is not documented", r.ID)
@@ -311,25 +321,49 @@ func TestRulesDocumented(t *testing.T) {
 	}
 }
 
-func ExampleValidateBytes() {
-	src := `naftiko: 1.0.0-alpha2
-info: {label: Users, description: Read users.}
-capability:
-  consumes:
-  - type: http
-    namespace: users-api
-    baseUri: https://api.users.test
-    resources:
-    - name: users
-      path: /users/{id}
-      operations:
-      - {name: get-user, method: GET}
-`
-	for _, d := range ValidateBytes([]byte(src), "users.yaml", ValidateOptions{}) {
-		if d.Severity != SeverityInfo {
-			fmt.Println(d)
+// TestRulesListed checks that ValidateRules lists, once and with a
+// summary, every rule id the package emits that the loader and the lint
+// rules do not list, and only those.
+func TestRulesListed(t *testing.T) {
+	others := map[string]bool{}
+	for _, list := range [][]spec.Rule{spec.Rules, spec.LintRules} {
+		for _, r := range list {
+			others[r.ID] = true
 		}
 	}
-	// Output:
-	// users.yaml:10:20: warning: path placeholder `id` has no `in: path` parameter; it is an implicit required string (declare it with `in: path`) [path-param-undeclared]
+	listed := map[string]bool{}
+	for _, r := range ValidateRules {
+		if listed[r.ID] || others[r.ID] {
+			t.Errorf("rule %s listed twice", r.ID)
+		}
+		if r.Summary == "" {
+			t.Errorf("rule %s has no summary", r.ID)
+		}
+		listed[r.ID] = true
+	}
+	re := regexp.MustCompile(`(?:r\.add\(|Rule: *)[^"]*"([a-z0-9-]+)"`)
+	files, _ := os.ReadDir(".")
+	used := map[string]bool{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".go") || strings.HasSuffix(f.Name(), "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]] = true
+		}
+	}
+	for id := range used {
+		if !listed[id] && !others[id] {
+			t.Errorf("rule %s is emitted but not listed in ValidateRules", id)
+		}
+	}
+	for id := range listed {
+		if !used[id] {
+			t.Errorf("rule %s is listed but never emitted", id)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package spec
+package schema
 
 import (
 	"bytes"
@@ -13,13 +13,17 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/internal/vocab"
+	"github.com/naftiko/naftiko/spec/internal/yamlnode"
 )
 
 // The project's own JSON Schemas (draft 2020-12), one per document version
 // (SPEC.md §3). naftiko-1.0.0-alpha2.json is written by hand; the others are
-// derived from it (see schema_derive_test.go, which keeps them up to date).
+// derived from it (see derive_test.go, which keeps them up to date).
 //
-//go:embed schema/*.json
+//go:embed *.json
 var schemaFiles embed.FS
 
 // schemaDoc is one embedded schema, compiled lazily, once per process.
@@ -35,10 +39,10 @@ type schemaDoc struct {
 }
 
 var schemaDocs = map[string]*schemaDoc{
-	"naftiko-1.0.0-alpha1": {file: "schema/naftiko-1.0.0-alpha1.json", name: "naftiko 1.0.0-alpha1"},
-	"naftiko-1.0.0-alpha2": {file: "schema/naftiko-1.0.0-alpha2.json", name: "naftiko 1.0.0-alpha2"},
-	"naftiko-1.0.0-alpha3": {file: "schema/naftiko-1.0.0-alpha3.json", name: "naftiko 1.0.0-alpha3"},
-	"ikanos":               {file: "schema/ikanos.json", name: "ikanos"},
+	"naftiko-1.0.0-alpha1": {file: "naftiko-1.0.0-alpha1.json", name: "naftiko 1.0.0-alpha1"},
+	"naftiko-1.0.0-alpha2": {file: "naftiko-1.0.0-alpha2.json", name: "naftiko 1.0.0-alpha2"},
+	"naftiko-1.0.0-alpha3": {file: "naftiko-1.0.0-alpha3.json", name: "naftiko 1.0.0-alpha3"},
+	"ikanos":               {file: "ikanos.json", name: "ikanos"},
 }
 
 // schemaKey returns the key of the schema that applies to a document with
@@ -51,13 +55,13 @@ func schemaKey(root, version string) string {
 	if k := "naftiko-" + version; schemaDocs[k] != nil {
 		return k
 	}
-	return "naftiko-" + naftikoVersions[len(naftikoVersions)-1]
+	return "naftiko-" + vocab.NaftikoVersions[len(vocab.NaftikoVersions)-1]
 }
 
-// SchemaJSON returns the embedded JSON Schema that validates documents
-// with the given root key ("naftiko" or "ikanos") and version; unknown
-// versions get the latest schema of their root key.
-func SchemaJSON(root, version string) []byte {
+// JSON returns the embedded JSON Schema that validates documents with the
+// given root key ("naftiko" or "ikanos") and version; unknown versions get
+// the latest schema of their root key.
+func JSON(root, version string) []byte {
 	data, err := schemaFiles.ReadFile(schemaDocs[schemaKey(root, version)].file)
 	if err != nil {
 		panic(err) // embedded: cannot happen
@@ -84,7 +88,7 @@ func compileSchema(file string) (*jsonschema.Schema, any, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", file, err)
 	}
-	url := "naftiko:" + file
+	url := "naftiko:schema/" + file
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource(url, doc); err != nil {
 		return nil, nil, err
@@ -127,16 +131,16 @@ func (s *schemaDoc) at(fragment string) map[string]any {
 // Aliases and merge keys are resolved; timestamps and every other tag stay
 // strings (dates are not turned into time.Time).
 func schemaValue(n *yaml.Node) any {
-	n = deref(n)
+	n = yamlnode.Deref(n)
 	if n == nil {
 		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		ps := pairs(n)
+		ps := yamlnode.Pairs(n)
 		m := make(map[string]any, len(ps)/2)
 		for i := 0; i+1 < len(ps); i += 2 {
-			k, ok := keyText(ps[i])
+			k, ok := yamlnode.KeyText(ps[i])
 			if !ok {
 				k = schemaKeyText(ps[i])
 			}
@@ -150,21 +154,21 @@ func schemaValue(n *yaml.Node) any {
 		}
 		return out
 	case yaml.ScalarNode:
-		switch tagOf(n) {
-		case tagNull:
-			if isQuoted(n) {
+		switch yamlnode.Tag(n) {
+		case yamlnode.TagNull:
+			if yamlnode.IsQuoted(n) {
 				return n.Value
 			}
 			return nil
-		case tagBool:
+		case yamlnode.TagBool:
 			switch {
 			case strings.EqualFold(n.Value, "true"):
 				return true
 			case strings.EqualFold(n.Value, "false"):
 				return false
 			}
-		case tagInt, tagFloat:
-			if t, ok := numberText(n); ok {
+		case yamlnode.TagInt, yamlnode.TagFloat:
+			if t, ok := yamlnode.NumberText(n); ok {
 				if f, err := strconv.ParseFloat(t, 64); err == nil && !math.IsInf(f, 0) {
 					return f
 				}
@@ -177,14 +181,14 @@ func schemaValue(n *yaml.Node) any {
 
 // schemaKeyText names a non-scalar mapping key by its kind.
 func schemaKeyText(k *yaml.Node) string {
-	return "<" + kindName(k) + ">"
+	return "<" + yamlnode.KindName(k) + ">"
 }
 
 // schemaNodeAt follows a JSON Schema instance location through the YAML tree.
 // It returns the node found and, when the last step was a mapping key, that
 // key's node.
 func schemaNodeAt(root *yaml.Node, loc []string) (n, key *yaml.Node) {
-	n = deref(root)
+	n = yamlnode.Deref(root)
 	for _, tok := range loc {
 		if n == nil {
 			return nil, nil
@@ -192,10 +196,10 @@ func schemaNodeAt(root *yaml.Node, loc []string) (n, key *yaml.Node) {
 		key = nil
 		switch n.Kind {
 		case yaml.MappingNode:
-			ps := pairs(n)
+			ps := yamlnode.Pairs(n)
 			var next *yaml.Node
 			for i := 0; i+1 < len(ps); i += 2 {
-				k, ok := keyText(ps[i])
+				k, ok := yamlnode.KeyText(ps[i])
 				if !ok {
 					k = schemaKeyText(ps[i])
 				}
@@ -203,13 +207,13 @@ func schemaNodeAt(root *yaml.Node, loc []string) (n, key *yaml.Node) {
 					key, next = ps[i], ps[i+1]
 				}
 			}
-			n = deref(next)
+			n = yamlnode.Deref(next)
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(n.Content) {
 				return nil, nil
 			}
-			n = deref(n.Content[i])
+			n = yamlnode.Deref(n.Content[i])
 		default:
 			return nil, nil
 		}
@@ -217,20 +221,12 @@ func schemaNodeAt(root *yaml.Node, loc []string) (n, key *yaml.Node) {
 	return n, key
 }
 
-// schemaKeyNode returns the key node of field name in mapping n, or nil.
-func schemaKeyNode(n *yaml.Node, name string) *yaml.Node {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+// cmpNode returns a, or b when a is nil.
+func cmpNode(a, b *yaml.Node) *yaml.Node {
+	if a != nil {
+		return a
 	}
-	ps := pairs(n)
-	var found *yaml.Node
-	for i := 0; i+1 < len(ps); i += 2 {
-		if k, ok := keyText(ps[i]); ok && k == name {
-			found = ps[i]
-		}
-	}
-	return found
+	return b
 }
 
 // ---------------------------------------------------------------------------
@@ -238,11 +234,11 @@ func schemaKeyNode(n *yaml.Node, name string) *yaml.Node {
 
 // schemaCheck validates the document rooted at root against its version's
 // schema and returns one diagnostic per violation, all with severity sev.
-func schemaCheck(file string, root *yaml.Node, key string, sev Severity) []Diagnostic {
+func schemaCheck(file string, root *yaml.Node, key string, sev spec.Severity) []spec.Diagnostic {
 	doc := schemaDocs[key]
 	sch, err := doc.compiled()
 	if err != nil {
-		return []Diagnostic{{Pos: Pos{File: file, Line: 1, Col: 1}, Severity: SeverityError, Rule: "internal",
+		return []spec.Diagnostic{{Pos: spec.Pos{File: file, Line: 1, Col: 1}, Severity: spec.SeverityError, Rule: "internal",
 			Message: "the embedded schema does not compile: " + err.Error()}}
 	}
 	verr, ok := sch.Validate(schemaValue(root)).(*jsonschema.ValidationError)
@@ -255,7 +251,7 @@ func schemaCheck(file string, root *yaml.Node, key string, sev Severity) []Diagn
 	for _, e := range leaves {
 		r.report(e)
 	}
-	if sev == SeverityError {
+	if sev == spec.SeverityError {
 		return r.out
 	}
 	return append(r.out, r.dialectSummary()...)
@@ -266,16 +262,16 @@ func schemaCheck(file string, root *yaml.Node, key string, sev Severity) []Diagn
 // occurrence, with the number of others: by default these forms are
 // tolerated, and listing each of them would bury real mistakes. --strict
 // lists every occurrence as an error.
-func (r *schemaReporter) dialectSummary() []Diagnostic {
+func (r *schemaReporter) dialectSummary() []spec.Diagnostic {
 	var keys []string
 	for k := range r.dialect {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	out := make([]Diagnostic, 0, len(keys))
+	out := make([]spec.Diagnostic, 0, len(keys))
 	for _, k := range keys {
 		ds := r.dialect[k]
-		SortDiagnostics(ds)
+		spec.SortDiagnostics(ds)
 		d := ds[0]
 		if n := len(ds) - 1; n == 1 {
 			d.Message += " (and 1 more like it in this file; --strict lists each)"
@@ -305,22 +301,22 @@ type schemaReporter struct {
 	file string
 	root *yaml.Node
 	doc  *schemaDoc
-	sev  Severity
-	out  []Diagnostic
+	sev  spec.Severity
+	out  []spec.Diagnostic
 	// dialect collects, by definition and field, the tolerated dialect
 	// fields found (reported once each unless strict).
-	dialect map[string][]Diagnostic
+	dialect map[string][]spec.Diagnostic
 }
 
-func (r *schemaReporter) pos(n *yaml.Node) Pos {
+func (r *schemaReporter) pos(n *yaml.Node) spec.Pos {
 	if n == nil || n.Line == 0 {
-		return Pos{File: r.file, Line: 1, Col: 1}
+		return spec.Pos{File: r.file, Line: 1, Col: 1}
 	}
-	return Pos{File: r.file, Line: n.Line, Col: n.Column}
+	return spec.Pos{File: r.file, Line: n.Line, Col: n.Column}
 }
 
 func (r *schemaReporter) add(n *yaml.Node, rule, msg, hint string) {
-	r.out = append(r.out, Diagnostic{Pos: r.pos(n), Severity: r.sev, Rule: rule, Message: msg, Hint: hint})
+	r.out = append(r.out, spec.Diagnostic{Pos: r.pos(n), Severity: r.sev, Rule: rule, Message: msg, Hint: hint})
 }
 
 // schemaDefName returns the $defs entry an error's schema location lies in ("" for
@@ -365,7 +361,7 @@ func (r *schemaReporter) report(e *jsonschema.ValidationError) {
 	case *kind.Pattern:
 		r.add(n, "schema", fmt.Sprintf("%s %s must be %s", field, schemaScalarText(n), patternMeaning(k.Want)), "")
 	case *kind.PropertyNames:
-		at := schemaKeyNode(n, k.Property)
+		at := yamlnode.KeyNode(n, k.Property)
 		meaning := "a valid name"
 		for _, c := range e.Causes {
 			var ls []*jsonschema.ValidationError
@@ -422,21 +418,21 @@ func (r *schemaReporter) report(e *jsonschema.ValidationError) {
 // A field naftiko itself reads (a dialect form, SPEC.md §2.4) is a
 // `schema` violation; any other is an `unknown-field`.
 func (r *schemaReporter) additional(n *yaml.Node, loc []string, def, fragment, prop string) {
-	at := schemaKeyNode(n, prop)
+	at := yamlnode.KeyNode(n, prop)
 	if at == nil {
 		at = n
 	}
 	if slices.Contains(naftikoFields[def], prop) {
 		msg := fmt.Sprintf("field `%s` of %s is not in the %s schema", prop, r.what(def, loc, n), r.doc.name)
-		if r.sev == SeverityError {
+		if r.sev == spec.SeverityError {
 			r.add(at, "schema", msg, dialectHints[prop])
 			return
 		}
 		if r.dialect == nil {
-			r.dialect = map[string][]Diagnostic{}
+			r.dialect = map[string][]spec.Diagnostic{}
 		}
 		k := def + "\x00" + prop
-		r.dialect[k] = append(r.dialect[k], Diagnostic{Pos: r.pos(at), Severity: r.sev, Rule: "schema", Message: msg, Hint: dialectHints[prop]})
+		r.dialect[k] = append(r.dialect[k], spec.Diagnostic{Pos: r.pos(at), Severity: r.sev, Rule: "schema", Message: msg, Hint: dialectHints[prop]})
 		return
 	}
 	var known []string
@@ -449,7 +445,7 @@ func (r *schemaReporter) additional(n *yaml.Node, loc []string, def, fragment, p
 	}
 	slices.Sort(known)
 	hint := ""
-	if s := suggest(prop, known); s != "" {
+	if s := vocab.Suggest(prop, known); s != "" {
 		hint = "did you mean `" + s + "`?"
 	}
 	r.add(at, "unknown-field", fmt.Sprintf("unknown field `%s` in %s", prop, r.what(def, loc, n)), hint)
@@ -457,7 +453,7 @@ func (r *schemaReporter) additional(n *yaml.Node, loc []string, def, fragment, p
 
 // aKind names a node's kind with an article: "a mapping", "null".
 func aKind(n *yaml.Node) string {
-	k := kindName(n)
+	k := yamlnode.KindName(n)
 	if k == "null" {
 		return k
 	}
@@ -481,7 +477,7 @@ func (r *schemaReporter) what(def string, loc []string, n *yaml.Node) string {
 		w = def
 	}
 	for _, f := range []string{"name", "namespace"} {
-		if v := lintField(n, f); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
+		if v := yamlnode.Field(n, f); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
 			return w + " `" + v.Value + "`"
 		}
 	}
@@ -520,17 +516,17 @@ func schemaFieldName(loc []string) string {
 
 // schemaScalarText quotes a scalar for messages, or names a collection's kind.
 func schemaScalarText(n *yaml.Node) string {
-	n = deref(n)
+	n = yamlnode.Deref(n)
 	if n == nil {
 		return "nothing"
 	}
 	if n.Kind == yaml.ScalarNode {
-		if isNull(n) && !isQuoted(n) {
+		if yamlnode.IsNull(n) && !yamlnode.IsQuoted(n) {
 			return "null"
 		}
 		return strconv.Quote(n.Value)
 	}
-	return "a " + kindName(n)
+	return "a " + yamlnode.KindName(n)
 }
 
 // schemaTypeList phrases JSON Schema types in YAML terms: "a string or a mapping".
@@ -667,26 +663,26 @@ var defWhat = map[string]string{
 // SPEC.md §2.4. The schema reports them as `schema` violations rather than
 // unknown fields.
 var naftikoFields = map[string][]string{
-	"":                   fieldsRoot,
-	"Capability":         fieldsCapability,
-	"Info":               fieldsInfo,
-	"Binding":            fieldsBind,
-	"HttpConsumes":       fieldsAdapter,
-	"ImportedConsumes":   fieldsImport,
-	"ImportEntry":        fieldsImport,
-	"ConsumedResource":   fieldsResource,
-	"ConsumedOperation":  fieldsOperation,
-	"ConsumedParameter":  fieldsParam,
-	"ConsumedOutput":     fieldsOutput,
-	"JsonBody":           fieldsBody,
-	"TextBody":           fieldsBody,
-	"FormBody":           fieldsBody,
-	"MultipartBody":      fieldsBody,
-	"UserPasswordAuth":   fieldsAuthBasic,
-	"ApiKeyAuth":         fieldsAuthAPIKey,
-	"BearerAuth":         fieldsAuthBearer,
-	"OAuth2Auth":         fieldsAuthOAuth2,
-	"ConsumedOAuth2Auth": fieldsAuthOAuth2,
+	"":                   vocab.FieldsRoot,
+	"Capability":         vocab.FieldsCapability,
+	"Info":               vocab.FieldsInfo,
+	"Binding":            vocab.FieldsBind,
+	"HttpConsumes":       vocab.FieldsAdapter,
+	"ImportedConsumes":   vocab.FieldsImport,
+	"ImportEntry":        vocab.FieldsImport,
+	"ConsumedResource":   vocab.FieldsResource,
+	"ConsumedOperation":  vocab.FieldsOperation,
+	"ConsumedParameter":  vocab.FieldsParam,
+	"ConsumedOutput":     vocab.FieldsOutput,
+	"JsonBody":           vocab.FieldsBody,
+	"TextBody":           vocab.FieldsBody,
+	"FormBody":           vocab.FieldsBody,
+	"MultipartBody":      vocab.FieldsBody,
+	"UserPasswordAuth":   vocab.FieldsAuthBasic,
+	"ApiKeyAuth":         vocab.FieldsAuthAPIKey,
+	"BearerAuth":         vocab.FieldsAuthBearer,
+	"OAuth2Auth":         vocab.FieldsAuthOAuth2,
+	"ConsumedOAuth2Auth": vocab.FieldsAuthOAuth2,
 	"RestExposes":        {"description", "inputParameters", "label"},
 	"McpExposes":         {"label"},
 	"SkillExposes":       {"description"},
