@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -91,7 +92,7 @@ func (e *Engine) dataBody(s *scope, pr *Prepared, b *spec.Body, cfg *callConfig,
 			if err != nil {
 				return err
 			}
-			data, err := marshalJSON(v)
+			data, err := jsonv.Marshal(v)
 			if err != nil {
 				return &spec.Error{Kind: spec.KindRequest, Pos: b.Pos, Msg: "body is not encodable as JSON: " + err.Error()}
 			}
@@ -164,7 +165,7 @@ func (s *scope) bodyText(d *spec.Data) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		out, err := marshalJSON(v)
+		out, err := jsonv.Marshal(v)
 		if err != nil {
 			return "", &spec.Error{Kind: spec.KindRequest, Pos: d.Pos, Msg: "body is not encodable as JSON: " + err.Error()}
 		}
@@ -227,7 +228,7 @@ func appendField(out *[]formField, name string, v any) error {
 		}
 		return nil
 	}
-	str, err := renderScalar(v)
+	str, err := jsonv.Render(v)
 	if err != nil {
 		return &spec.Error{Kind: spec.KindRequest, Msg: "form field " + name + ": " + err.Error()}
 	}
@@ -316,7 +317,7 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 				items = l
 			}
 			for _, it := range items {
-				str, err := renderScalar(it)
+				str, err := jsonv.Render(it)
 				if err != nil {
 					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
 				}
@@ -365,7 +366,7 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 		if v.raw && (params[0].typ == "object" || params[0].typ == "array") {
 			pr.Body = []byte(v.text)
 		} else {
-			data, err := marshalJSON(v.v)
+			data, err := jsonv.Marshal(v.v)
 			if err != nil {
 				return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
 			}
@@ -397,16 +398,16 @@ func paramValue(v value) any {
 // jsonParamBody makes one JSON object of the supplied in: body parameters,
 // in declaration order; nothing when none is supplied.
 func jsonParamBody(s *scope, pr *Prepared, params []*param) error {
-	obj := &object{}
+	obj := &jsonv.Object{}
 	for _, q := range params {
 		v, ok := s.vals[q.name]
 		if !ok || v.v == nil {
 			continue
 		}
-		obj.keys = append(obj.keys, q.name)
-		obj.vals = append(obj.vals, v.v)
+		obj.Keys = append(obj.Keys, q.name)
+		obj.Vals = append(obj.Vals, v.v)
 	}
-	if len(obj.keys) == 0 {
+	if len(obj.Keys) == 0 {
 		return nil
 	}
 	data, err := obj.MarshalJSON()
@@ -461,7 +462,7 @@ func (s *scope) dataParts(d *spec.Data, cfg *callConfig) ([]formPart, error) {
 				items = l
 			}
 			for _, it := range items {
-				str, err := renderScalar(it)
+				str, err := jsonv.Render(it)
 				if err != nil {
 					return nil, &spec.Error{Kind: spec.KindRequest, Msg: "multipart part " + k + ": " + err.Error()}
 				}
@@ -488,7 +489,7 @@ func (s *scope) dataParts(d *spec.Data, cfg *callConfig) ([]formPart, error) {
 			if omit {
 				continue
 			}
-			str, err := renderScalar(v)
+			str, err := jsonv.Render(v)
 			if err != nil {
 				return nil, &spec.Error{Kind: spec.KindRequest, Msg: "multipart part " + name + ": " + err.Error()}
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -208,9 +209,9 @@ func typedScalar(s string) any {
 			return s // exponents, signs in the middle, anything else
 		}
 	}
-	switch v := numberOf(s).(type) {
+	switch v := jsonv.Number(s).(type) {
 	case float64:
-		if t, err := renderScalar(v); err == nil && t == s {
+		if t, err := jsonv.Render(v); err == nil && t == s {
 			return v
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 	"go.yaml.in/yaml/v3"
 )
@@ -146,7 +147,7 @@ func (c *yamlConv) key(k *yaml.Node, depth int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s, err := renderScalar(v)
+	s, err := jsonv.Render(v)
 	if err != nil {
 		return "", err
 	}
@@ -166,7 +167,7 @@ func yamlScalar(n *yaml.Node) any {
 		return n.Value
 	case "!!int", "!!float":
 		if jsonNumberSyntax(n.Value) {
-			return numberOf(n.Value)
+			return jsonv.Number(n.Value)
 		}
 		var i int64
 		if err := n.Decode(&i); err == nil {

@@ -2,14 +2,13 @@ package engine
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"math"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/ohler55/ojg/oj"
 )
@@ -57,11 +56,11 @@ func applyOutput(o *spec.Output, tree any, warn func(msg string)) any {
 	case o.Path != nil:
 		v = o.Path.Get(tree)
 	case o.Const != nil:
-		v = constValue(o.Const)
+		v = jsonv.Const(o.Const, false)
 	default:
 		v = tree
 	}
-	out, ok := coerce(o.Type, v)
+	out, ok := jsonv.Coerce(o.Type, v)
 	if !ok && warn != nil {
 		warn(fmt.Sprintf("output %s is declared %s but the response gives %s; the value is kept as it is", o.Name, strings.ToLower(o.Type), kindOf(v)))
 	}
@@ -85,152 +84,10 @@ func kindOf(v any) string {
 	return "a number"
 }
 
-func constValue(d *spec.Data) any {
-	switch d.Kind {
-	case spec.DataString:
-		return d.Text
-	case spec.DataNumber:
-		return numberOf(d.Text)
-	case spec.DataBool:
-		return strings.EqualFold(d.Text, "true")
-	case spec.DataMap:
-		m := make(map[string]any, len(d.Keys))
-		for i, k := range d.Keys {
-			m[k] = constValue(d.Vals[i])
-		}
-		return m
-	case spec.DataList:
-		l := make([]any, len(d.Items))
-		for i, it := range d.Items {
-			l[i] = constValue(it)
-		}
-		return l
-	}
-	return nil
-}
-
-// coerce applies an advisory output type (SPEC.md §9.4): lossless scalar
-// conversions only, a single value wrapped where an array is declared. ok
-// is false when an object or array is declared and the value is not one,
-// or a scalar is declared and the value is an object or array: the value
-// is then returned unchanged (type never makes a call fail).
-func coerce(typ string, v any) (out any, ok bool) {
-	if v == nil {
-		return nil, true
-	}
-	_, isMap := v.(map[string]any)
-	_, isList := v.([]any)
-	switch typ = strings.ToLower(typ); typ {
-	case "string":
-		switch x := v.(type) {
-		case int64, float64, json.Number, bool:
-			s, _ := renderScalar(x)
-			return s, true
-		}
-	case "integer", "number":
-		if s, isStr := v.(string); isStr {
-			n := numberOf(s)
-			if t, _ := renderScalar(n); t == s {
-				_, isInt := n.(int64)
-				_, isFloat := n.(float64)
-				if isInt || isFloat && typ == "number" {
-					return n, true
-				}
-			}
-		}
-	case "boolean":
-		if s, isStr := v.(string); isStr && (s == "true" || s == "false") {
-			return s == "true", true
-		}
-	case "array":
-		if !isList {
-			return []any{v}, true
-		}
-		return v, true
-	case "object":
-		return v, isMap
-	default:
-		return v, true
-	}
-	return v, !isMap && !isList
-}
-
-// numberOf converts number text: int64 when integral and in range, else
-// float64 when it has at most 15 significant digits, else json.Number
-// (exact text kept). Text that is not a number is returned unchanged.
-func numberOf(s string) any {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return s
-	}
-	if sigDigits(s) <= 15 {
-		if f == math.Trunc(f) && math.Abs(f) < 1<<63 && !strings.ContainsAny(s, ".eE") {
-			return int64(f)
-		}
-		return f
-	}
-	return json.Number(s)
-}
-
-func sigDigits(s string) int {
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		s = s[:i]
-	}
-	n, started := 0, false
-	trailing := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			continue
-		}
-		if c == '0' && !started {
-			continue
-		}
-		started = true
-		n++
-		if c == '0' {
-			trailing++
-		} else {
-			trailing = 0
-		}
-	}
-	if !strings.Contains(s, ".") {
-		n -= trailing
-	}
-	return n
-}
-
-// normalize replaces json.Number leaves by int64, float64 or (for numbers
-// that would lose precision) the json.Number itself, in place.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		return numberOf(string(x))
-	case map[string]any:
-		for k, it := range x {
-			switch it.(type) {
-			case json.Number, map[string]any, []any:
-				x[k] = normalize(it)
-			}
-		}
-	case []any:
-		for i, it := range x {
-			switch it.(type) {
-			case json.Number, map[string]any, []any:
-				x[i] = normalize(it)
-			}
-		}
-	}
-	return v
-}
-
 // decodeJSONBody decodes a JSON body. Bodies whose numbers all have at
 // most 15 digits take ojg's single-pass parser, which yields int64 and
-// float64 exactly as numberOf would; others take encoding/json with exact
-// numbers, normalised by numberOf.
+// float64 exactly as jsonv.Number would; others take encoding/json with exact
+// numbers, normalised by jsonv.Number.
 func decodeJSONBody(body []byte) (any, error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if !longNumber(body) {
@@ -240,10 +97,10 @@ func decodeJSONBody(body []byte) (any, error) {
 		}
 	}
 	var v any
-	if err := decodeJSON(body, &v); err != nil {
+	if err := jsonv.Decode(body, &v); err != nil {
 		return nil, err
 	}
-	return normalize(v), nil
+	return jsonv.Normalize(v), nil
 }
 
 // longNumber reports whether body may hold a number of more than 15

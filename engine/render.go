@@ -1,11 +1,11 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"strings"
 
 	"github.com/naftiko/naftiko/binder"
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -174,7 +174,7 @@ func (s *scope) data(d *spec.Data, leaf bool) (any, bool, error) {
 	case spec.DataBool:
 		return strings.EqualFold(d.Text, "true"), false, nil
 	case spec.DataNumber:
-		return numberOf(d.Text), false, nil
+		return jsonv.Number(d.Text), false, nil
 	case spec.DataString:
 		if d.Tmpl == nil {
 			return d.Text, false, nil
@@ -196,15 +196,15 @@ func (s *scope) data(d *spec.Data, leaf bool) (any, bool, error) {
 		str, err := s.text(d.Tmpl, inGeneral, nil)
 		return str, false, err
 	case spec.DataMap:
-		m := &object{}
+		m := &jsonv.Object{}
 		for i, k := range d.Keys {
 			v, omit, err := s.data(d.Vals[i], true)
 			if err != nil {
 				return nil, false, err
 			}
 			if !omit {
-				m.keys = append(m.keys, k)
-				m.vals = append(m.vals, v)
+				m.Keys = append(m.Keys, k)
+				m.Vals = append(m.Vals, v)
 			}
 		}
 		return m, false, nil
@@ -243,35 +243,4 @@ func (s *scope) requiredName(name string) bool {
 		}
 	}
 	return false
-}
-
-// object is a JSON object that keeps its keys in document order.
-type object struct {
-	keys []string
-	vals []any
-}
-
-// MarshalJSON writes the object with its keys in order, without HTML
-// escaping.
-func (o *object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		kb, err := marshalJSON(k)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(kb)
-		b.WriteByte(':')
-		vb, err := marshalJSON(o.vals[i])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(vb)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/naftiko/naftiko/binder"
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -310,7 +311,7 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 		if omit || v == nil {
 			continue
 		}
-		if o, ok := v.(*object); ok {
+		if o, ok := v.(*jsonv.Object); ok {
 			b, err := o.MarshalJSON()
 			if err != nil {
 				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
@@ -533,7 +534,7 @@ func (e *Engine) buildQuery(s *scope, qb *strings.Builder) error {
 		}
 		if items, isList := v.v.([]any); isList {
 			for _, it := range items {
-				str, err := renderScalar(it)
+				str, err := jsonv.Render(it)
 				if err != nil {
 					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
 				}
@@ -577,7 +578,7 @@ func (e *Engine) paramHeaders(s *scope, h http.Header, computed bool) error {
 		if items, isList := v.v.([]any); isList {
 			parts := make([]string, 0, len(items))
 			for _, it := range items {
-				x, err := renderScalar(it)
+				x, err := jsonv.Render(it)
 				if err != nil {
 					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
 				}

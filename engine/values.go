@@ -1,12 +1,13 @@
 package engine
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 )
 
 // value is a typed caller value. text keeps the caller's own spelling when
@@ -53,7 +54,7 @@ func convert(p *param, in any) (value, error) {
 		case nil:
 			return value{}, nil
 		default:
-			s, err := renderScalar(x)
+			s, err := jsonv.Render(x)
 			if err != nil {
 				return value{}, err
 			}
@@ -86,7 +87,7 @@ func convert(p *param, in any) (value, error) {
 			}
 			return value{v: n, text: x.String(), raw: true}, nil
 		}
-		return value{}, fmt.Errorf("expected integer, got %s", describe(in))
+		return value{}, fmt.Errorf("expected integer, got %s", jsonv.Describe(in))
 	case "number":
 		switch x := in.(type) {
 		case string:
@@ -110,7 +111,7 @@ func convert(p *param, in any) (value, error) {
 		case json.Number:
 			return value{v: x, text: x.String(), raw: true}, nil
 		}
-		return value{}, fmt.Errorf("expected number, got %s", describe(in))
+		return value{}, fmt.Errorf("expected number, got %s", jsonv.Describe(in))
 	case "boolean":
 		switch x := in.(type) {
 		case string:
@@ -124,13 +125,13 @@ func convert(p *param, in any) (value, error) {
 		case bool:
 			return value{v: x}, nil
 		}
-		return value{}, fmt.Errorf("expected true or false, got %s", describe(in))
+		return value{}, fmt.Errorf("expected true or false, got %s", jsonv.Describe(in))
 	case "array":
 		switch x := in.(type) {
 		case string:
 			if strings.HasPrefix(strings.TrimSpace(x), "[") {
 				var items []any
-				if err := decodeJSON([]byte(x), &items); err != nil {
+				if err := jsonv.Decode([]byte(x), &items); err != nil {
 					return value{}, fmt.Errorf("expected a JSON array: %v", jsonErr(err))
 				}
 				return value{v: items}, nil
@@ -145,7 +146,7 @@ func convert(p *param, in any) (value, error) {
 		switch x := in.(type) {
 		case string:
 			var obj map[string]any
-			if err := decodeJSON([]byte(x), &obj); err != nil || obj == nil {
+			if err := jsonv.Decode([]byte(x), &obj); err != nil || obj == nil {
 				if err == nil {
 					err = fmt.Errorf("got null")
 				}
@@ -159,30 +160,13 @@ func convert(p *param, in any) (value, error) {
 		case nil:
 			return value{}, nil
 		}
-		return value{}, fmt.Errorf("expected a JSON object, got %s", describe(in))
+		return value{}, fmt.Errorf("expected a JSON object, got %s", jsonv.Describe(in))
 	default:
 		// Unknown types are advisory: keep the value as given.
 		if s, ok := in.(string); ok {
 			return value{v: s, text: s, raw: true}, nil
 		}
 		return value{v: in}, nil
-	}
-}
-
-func describe(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strconv.Quote(x)
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case bool:
-		return strconv.FormatBool(x)
-	case nil:
-		return "null"
-	default:
-		return fmt.Sprint(x)
 	}
 }
 
@@ -194,70 +178,10 @@ func jsonErr(err error) string {
 	return strings.TrimPrefix(s, "json: ")
 }
 
-// decodeJSON decodes one JSON value, numbers kept exact, and rejects
-// trailing data.
-func decodeJSON(data []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	if d.More() {
-		return fmt.Errorf("unexpected data after the JSON value")
-	}
-	if _, err := d.Token(); err == nil {
-		return fmt.Errorf("unexpected data after the JSON value")
-	}
-	return nil
-}
-
 // render turns a value into text (SPEC.md §5.4).
 func (v value) render() (string, error) {
 	if v.raw {
 		return v.text, nil
 	}
-	return renderScalar(v.v)
-}
-
-// renderScalar renders any JSON-like value as text: strings as is, numbers
-// as encoding/json writes them, maps and lists as compact JSON without HTML
-// escaping.
-func renderScalar(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case nil:
-		return "", nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case int:
-		return strconv.Itoa(x), nil
-	case int64:
-		return strconv.FormatInt(x, 10), nil
-	case json.Number:
-		return x.String(), nil
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e21 {
-			return strconv.FormatFloat(x, 'f', -1, 64), nil
-		}
-		b, err := json.Marshal(x)
-		return string(b), err
-	default:
-		b, err := marshalJSON(x)
-		if err != nil {
-			return "", err
-		}
-		return string(b), nil
-	}
-}
-
-// marshalJSON encodes v compactly without HTML escaping.
-func marshalJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return jsonv.Render(v.v)
 }

@@ -1,17 +1,15 @@
 package serve
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -193,7 +191,7 @@ func (inv *invocation) dataValue(d *spec.Data) (any, bool, error) {
 	case spec.DataBool:
 		return d.Text == "true", true, nil
 	case spec.DataNumber:
-		return numberValue(d.Text), true, nil
+		return jsonv.Number(d.Text), true, nil
 	case spec.DataMap:
 		m := make(map[string]any, len(d.Keys))
 		for i, k := range d.Keys {
@@ -294,8 +292,8 @@ func navigate(v any, path string) any {
 		switch x := v.(type) {
 		case map[string]any:
 			v = x[seg]
-		case *object:
-			v = x.vals[seg]
+		case *jsonv.Object:
+			v, _ = x.Get(seg)
 		case []any:
 			i, err := strconv.Atoi(seg)
 			if err != nil || i < 0 || i >= len(x) {
@@ -359,59 +357,12 @@ func (inv *invocation) template(t *spec.Template) (any, bool, error) {
 			return "", &spec.Error{Kind: spec.KindUsage, Pos: p.Pos,
 				Msg: fmt.Sprintf("`%s` is needed by the template %q but was not supplied", p.Name, t.Src)}
 		}
-		return renderText(v), nil
+		return jsonv.Text(v), nil
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return s, true, nil
-}
-
-// renderText renders a value as template text (SPEC.md §5.4).
-func renderText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	case nil:
-		return ""
-	}
-	b, err := marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// marshal encodes v as compact JSON without HTML escaping.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// numberValue turns a number's text into int64 or float64.
-func numberValue(s string) any {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) {
-		return f
-	}
-	return json.Number(s)
 }
 
 // ---------------------------------------------------------------------------
@@ -469,14 +420,15 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 	}
 	outs := inv.el.outputs
 	if restrictive(outs) {
-		o := &object{vals: map[string]any{}}
+		o := &jsonv.Object{}
 		src, _ := result.(map[string]any)
 		for _, out := range outs {
 			var v any
 			if src != nil {
 				v = src[out.Name]
 			}
-			o.set(out.Name, coerce(out.Type, v))
+			c, _ := jsonv.Coerce(out.Type, v)
+			o.Set(out.Name, c)
 		}
 		return &outcome{status: http.StatusOK, value: o}, nil
 	}
@@ -548,13 +500,13 @@ func (inv *invocation) lookupStep(st *spec.Step) (any, error) {
 		want = v
 	}
 	find := func(w any) any {
-		key := renderText(w)
+		key := jsonv.Text(w)
 		for _, row := range table {
 			m, ok := row.(map[string]any)
 			if !ok {
 				continue
 			}
-			if f, ok := m[st.Match]; ok && renderText(f) == key {
+			if f, ok := m[st.Match]; ok && jsonv.Text(f) == key {
 				out := map[string]any{}
 				for _, name := range st.Fields {
 					out[name] = m[name]

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -15,8 +16,8 @@ import (
 func (s *Server) newControl(x *spec.Expose) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health/live", func(w http.ResponseWriter, r *http.Request) {
-		o := &object{vals: map[string]any{}}
-		o.set("status", "UP")
+		o := &jsonv.Object{}
+		o.Set("status", "UP")
 		writeJSON(w, http.StatusOK, o)
 	})
 	mux.HandleFunc("GET /health/ready", func(w http.ResponseWriter, r *http.Request) {
@@ -29,16 +30,16 @@ func (s *Server) newControl(x *spec.Expose) http.Handler {
 	})
 	if x.Management != nil && x.Management.Info {
 		mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
-			capObj := &object{vals: map[string]any{}}
-			capObj.set("label", s.cap.Info.Label)
-			capObj.set("specVersion", s.cap.Version)
-			eng := &object{vals: map[string]any{}}
-			eng.set("version", s.cfg.version)
-			o := &object{vals: map[string]any{}}
-			o.set("capability", capObj)
-			o.set("engine", eng)
-			o.set("uptime", time.Since(s.started).Round(time.Second).String())
-			o.set("adapters", s.adapterStates())
+			capObj := &jsonv.Object{}
+			capObj.Set("label", s.cap.Info.Label)
+			capObj.Set("specVersion", s.cap.Version)
+			eng := &jsonv.Object{}
+			eng.Set("version", s.cfg.version)
+			o := &jsonv.Object{}
+			o.Set("capability", capObj)
+			o.Set("engine", eng)
+			o.Set("uptime", time.Since(s.started).Round(time.Second).String())
+			o.Set("adapters", s.adapterStates())
 			writeJSON(w, http.StatusOK, o)
 		})
 	}
@@ -54,19 +55,19 @@ func (s *Server) adapterStates() []any {
 	defer s.mu.Unlock()
 	out := make([]any, 0, len(s.units))
 	for _, u := range s.units {
-		o := &object{vals: map[string]any{}}
-		o.set("type", u.typ)
-		o.set("namespace", u.ns)
+		o := &jsonv.Object{}
+		o.Set("type", u.typ)
+		o.Set("namespace", u.ns)
 		if u.ln != nil {
 			if ta, ok := u.ln.Addr().(*net.TCPAddr); ok {
-				o.set("port", ta.Port)
+				o.Set("port", ta.Port)
 			}
 		}
 		state := u.state
 		if state == "" {
 			state = "DOWN"
 		}
-		o.set("state", state)
+		o.Set("state", state)
 		out = append(out, o)
 	}
 	return out
@@ -79,7 +80,7 @@ func (s *Server) readiness(ctx context.Context) (int, any) {
 	adapters := s.adapterStates()
 	up := true
 	for _, a := range adapters {
-		if a.(*object).vals["state"] != "UP" {
+		if st, _ := a.(*jsonv.Object).Get("state"); st != "UP" {
 			up = false
 		}
 	}
@@ -97,17 +98,17 @@ func (s *Server) readiness(ctx context.Context) (int, any) {
 			unbound = append(unbound, name)
 		}
 	}
-	o := &object{vals: map[string]any{}}
+	o := &jsonv.Object{}
 	status := http.StatusOK
 	if up && len(unbound) == 0 {
-		o.set("status", "UP")
+		o.Set("status", "UP")
 	} else {
-		o.set("status", "DEGRADED")
+		o.Set("status", "DEGRADED")
 		status = http.StatusServiceUnavailable
 	}
-	o.set("adapters", adapters)
+	o.Set("adapters", adapters)
 	if len(unbound) > 0 {
-		o.set("unbound", unbound)
+		o.Set("unbound", unbound)
 	}
 	return status, o
 }

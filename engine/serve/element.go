@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -109,20 +110,20 @@ func diagError(d spec.Diagnostic) *spec.Error {
 
 // errorBody is the REST error body {"error": {kind, message, hint?}}.
 func errorBody(kind, msg, hint string) any {
-	e := &object{vals: map[string]any{}}
-	e.set("kind", kind)
-	e.set("message", msg)
+	e := &jsonv.Object{}
+	e.Set("kind", kind)
+	e.Set("message", msg)
 	if hint != "" {
-		e.set("hint", hint)
+		e.Set("hint", hint)
 	}
-	o := &object{vals: map[string]any{}}
-	o.set("error", e)
+	o := &jsonv.Object{}
+	o.Set("error", e)
 	return o
 }
 
 // writeJSON writes v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := marshal(v)
+	b, err := jsonv.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(fmt.Sprintf(`{"error":{"kind":"internal","message":%q}}`, err.Error()))

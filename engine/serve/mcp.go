@@ -19,6 +19,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -327,7 +328,7 @@ func checkArgs(raw json.RawMessage, inputs []toolInput) (map[string]any, []strin
 	args := map[string]any{}
 	if len(raw) > 0 && string(raw) != "null" {
 		var m map[string]any
-		if err := decodeJSON(raw, &m); err != nil {
+		if err := jsonv.DecodeTyped(raw, &m); err != nil {
 			return nil, []string{"arguments must be a JSON object: " + err.Error()}
 		}
 		args = m
@@ -359,7 +360,7 @@ func checkArgs(raw json.RawMessage, inputs []toolInput) (map[string]any, []strin
 		v, err := convertValue(inputs[i].typ, args[k])
 		if err != nil || (inputs[i].typ == "array" && !isList(args[k])) {
 			if err == nil {
-				err = fmt.Errorf("expected an array, got %s", describe(args[k]))
+				err = fmt.Errorf("expected an array, got %s", jsonv.Describe(args[k]))
 			}
 			problems = append(problems, fmt.Sprintf("argument `%s`: %v", k, err))
 			continue
@@ -424,7 +425,7 @@ func (s *Server) toolResult(v any) (*mcp.CallToolResult, error) {
 	if str, ok := v.(string); ok {
 		text = str
 	} else {
-		b, err := marshal(v)
+		b, err := jsonv.Marshal(v)
 		if err != nil {
 			return s.errorResult(&spec.Error{Kind: spec.KindOutput, Msg: "result cannot be encoded as JSON: " + err.Error()}), nil
 		}
@@ -435,7 +436,7 @@ func (s *Server) toolResult(v any) (*mcp.CallToolResult, error) {
 	}
 	var structured any
 	switch v.(type) {
-	case map[string]any, *object:
+	case map[string]any, *jsonv.Object:
 		structured = v
 	default:
 		structured = map[string]any{"result": v}
@@ -471,7 +472,7 @@ func (s *Server) errorResult(se *spec.Error) *mcp.CallToolResult {
 		fmt.Fprintf(&b, "\nstatus: %d %s", se.Status, http.StatusText(se.Status))
 		e["status"] = se.Status
 		if se.Body != nil {
-			bodyText := renderText(se.Body)
+			bodyText := jsonv.Text(se.Body)
 			b.WriteString("\nbody: ")
 			b.WriteString(bodyText)
 			e["body"] = se.Body
@@ -480,7 +481,7 @@ func (s *Server) errorResult(se *spec.Error) *mcp.CallToolResult {
 	text, cut := s.truncate(s.redact(b.String()))
 	res := &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: text}}}
 	if !cut {
-		if eb, err := marshal(map[string]any{"error": e}); err == nil {
+		if eb, err := jsonv.Marshal(map[string]any{"error": e}); err == nil {
 			res.StructuredContent = json.RawMessage(s.redact(string(eb)))
 		}
 	}
@@ -543,7 +544,7 @@ func (s *Server) addResource(srv *mcp.Server, ns string, r *spec.MCPResource) er
 		if str, ok := out.value.(string); ok {
 			text = str
 		} else if !out.noBody {
-			b, _ := marshal(out.value)
+			b, _ := jsonv.Marshal(out.value)
 			text = string(b)
 		}
 		text, _ = s.truncate(text)

@@ -2,8 +2,6 @@ package serve
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -320,7 +319,7 @@ func (a *restAdapter) serveOp(w http.ResponseWriter, r *http.Request, op *restOp
 		w.WriteHeader(out.status)
 		return out.status, ""
 	}
-	b, err := marshal(out.value)
+	b, err := jsonv.Marshal(out.value)
 	if err != nil {
 		se := &spec.Error{Kind: spec.KindOutput, Msg: "result cannot be encoded as JSON: " + err.Error()}
 		return a.s.writeError(w, r, se, 0), se.Kind.String()
@@ -442,7 +441,7 @@ func convertValue(typ string, v any) (any, error) {
 		if isStr {
 			return s, nil
 		}
-		return renderText(v), nil
+		return jsonv.Text(v), nil
 	case "integer":
 		switch x := v.(type) {
 		case int64:
@@ -456,17 +455,17 @@ func convertValue(typ string, v any) (any, error) {
 				return n, nil
 			}
 		}
-		return nil, fmt.Errorf("expected integer, got %s", describe(v))
+		return nil, fmt.Errorf("expected integer, got %s", jsonv.Describe(v))
 	case "number":
 		switch x := v.(type) {
 		case int64, float64:
 			return x, nil
 		case string:
 			if _, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil && !isSpecial(x) {
-				return numberValue(strings.TrimSpace(x)), nil
+				return jsonv.Number(strings.TrimSpace(x)), nil
 			}
 		}
-		return nil, fmt.Errorf("expected number, got %s", describe(v))
+		return nil, fmt.Errorf("expected number, got %s", jsonv.Describe(v))
 	case "boolean":
 		switch x := v.(type) {
 		case bool:
@@ -479,7 +478,7 @@ func convertValue(typ string, v any) (any, error) {
 				return false, nil
 			}
 		}
-		return nil, fmt.Errorf("expected true or false, got %s", describe(v))
+		return nil, fmt.Errorf("expected true or false, got %s", jsonv.Describe(v))
 	case "array":
 		switch x := v.(type) {
 		case []any:
@@ -487,7 +486,7 @@ func convertValue(typ string, v any) (any, error) {
 		case string:
 			if strings.HasPrefix(strings.TrimSpace(x), "[") {
 				var l []any
-				if err := decodeJSON([]byte(x), &l); err != nil {
+				if err := jsonv.DecodeTyped([]byte(x), &l); err != nil {
 					return nil, fmt.Errorf("expected a JSON array: %v", err)
 				}
 				return l, nil
@@ -501,12 +500,12 @@ func convertValue(typ string, v any) (any, error) {
 			return x, nil
 		case string:
 			var m map[string]any
-			if err := decodeJSON([]byte(x), &m); err != nil || m == nil {
+			if err := jsonv.DecodeTyped([]byte(x), &m); err != nil || m == nil {
 				return nil, fmt.Errorf("expected a JSON object")
 			}
 			return m, nil
 		}
-		return nil, fmt.Errorf("expected a JSON object, got %s", describe(v))
+		return nil, fmt.Errorf("expected a JSON object, got %s", jsonv.Describe(v))
 	}
 	return v, nil
 }
@@ -514,61 +513,6 @@ func convertValue(typ string, v any) (any, error) {
 func isSpecial(s string) bool {
 	l := strings.ToLower(strings.TrimSpace(s))
 	return strings.Contains(l, "inf") || strings.Contains(l, "nan") || strings.HasPrefix(l, "0x")
-}
-
-// describe names a value for messages.
-func describe(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strconv.Quote(x)
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case nil:
-		return "null"
-	}
-	return renderText(v)
-}
-
-// decodeJSON decodes data keeping numbers exact: int64, else float64.
-func decodeJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("unexpected data after the JSON value")
-	}
-	switch x := v.(type) {
-	case *any:
-		*x = normalize(*x)
-	case *map[string]any:
-		*x, _ = normalize(*x).(map[string]any)
-	case *[]any:
-		*x, _ = normalize(*x).([]any)
-	}
-	return nil
-}
-
-// normalize turns json.Number into int64 or float64, recursively.
-func normalize(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		return numberValue(x.String())
-	case map[string]any:
-		for k, e := range x {
-			x[k] = normalize(e)
-		}
-		return x
-	case []any:
-		for i, e := range x {
-			x[i] = normalize(e)
-		}
-		return x
-	}
-	return v
 }
 
 // readBody reads a REST request body (capped at 10 MiB) and decodes it
@@ -594,7 +538,7 @@ func readBody(w http.ResponseWriter, r *http.Request) (any, []byte, error) {
 		return nil, raw, nil
 	}
 	var v any
-	if err := decodeJSON(raw, &v); err != nil {
+	if err := jsonv.DecodeTyped(raw, &v); err != nil {
 		return nil, nil, errUsage("the request body is not valid JSON: %v", err)
 	}
 	return v, raw, nil

@@ -1,0 +1,6 @@
+package engine
+
+import "github.com/naftiko/naftiko/engine/internal/jsonv"
+
+// marshalJSON is the tests' name for jsonv.Marshal.
+func marshalJSON(v any) ([]byte, error) { return jsonv.Marshal(v) }
