@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -200,7 +201,7 @@ func New(c *spec.Capability, opts ...Option) (*Engine, error) {
 		e.envKeys[v.Namespace+"."+v.Name] = key
 	}
 	if e.lookup == nil {
-		e.lookup = lookupEnv
+		e.lookup = os.LookupEnv
 	}
 	for _, x := range c.Exposes {
 		if x.Namespace != "" {

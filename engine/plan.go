@@ -3,14 +3,11 @@ package engine
 import (
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 
 	"github.com/naftiko/naftiko/spec"
 )
-
-var lookupEnv = os.LookupEnv
 
 // plan is everything about an operation that does not depend on the call:
 // the merged parameter set, the merged headers, the templates to render.
