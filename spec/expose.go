@@ -623,28 +623,7 @@ func (l *loader) mappingValue(m *Mapping, v *yaml.Node) {
 // Exposed outputs (SPEC.md §9.3): {type, mapping, value, const,
 // properties, items, maxLength}.
 
-func (l *loader) exposedOutputs(n *yaml.Node) []*Output {
-	its := l.items(n, "outputParameters")
-	if len(its) == 0 {
-		return nil
-	}
-	out := make([]*Output, 0, len(its))
-	for _, it := range its {
-		if o := l.exposedOutput(it); o != nil {
-			out = append(out, o)
-		}
-	}
-	if len(out) > 1 {
-		for i, o := range out {
-			if o.Name == "" {
-				o.Name = "output" + fmt.Sprint(i+1)
-				l.report(o.Pos, SeverityWarning, "output-unnamed",
-					fmt.Sprintf("an output parameter without a name is called `%s`", o.Name), "give every output a `name`")
-			}
-		}
-	}
-	return out
-}
+func (l *loader) exposedOutputs(n *yaml.Node) []*Output { return l.outputList(n, l.exposedOutput) }
 
 func (l *loader) exposedOutput(it item) *Output {
 	d := deref(it.val)

@@ -136,14 +136,19 @@ func hasPlaceholder(name string, ts []*Template) bool {
 // ---------------------------------------------------------------------------
 // Outputs.
 
-func (l *loader) outputs(n *yaml.Node) []*Output {
+func (l *loader) outputs(n *yaml.Node) []*Output { return l.outputList(n, l.output) }
+
+// outputList loads an outputParameters list with one, the decoder of an
+// entry (consumed or exposed), naming unnamed outputs when there are
+// several.
+func (l *loader) outputList(n *yaml.Node, one func(item) *Output) []*Output {
 	its := l.items(n, "outputParameters")
 	if len(its) == 0 {
 		return nil
 	}
 	out := make([]*Output, 0, len(its))
 	for _, it := range its {
-		if o := l.output(it); o != nil {
+		if o := one(it); o != nil {
 			out = append(out, o)
 		}
 	}
