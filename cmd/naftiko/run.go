@@ -180,19 +180,11 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		engine.WithMaxResponseSize(int64(f.maxResp)),
 		engine.WithUserAgent("naftiko/" + versionString()),
 	}
-	for _, h := range f.headers {
-		name, value, err := splitHeader(h)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, engine.WithHeader(name, value))
-	}
-	for _, b := range f.baseURIs {
-		ns, uri, err := parseBaseURI(b)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, engine.WithBaseURI(ns, uri))
+	err := eachUpstreamFlag(f.headers, f.baseURIs,
+		func(name, value string) { opts = append(opts, engine.WithHeader(name, value)) },
+		func(ns, uri string) { opts = append(opts, engine.WithBaseURI(ns, uri)) })
+	if err != nil {
+		return err
 	}
 	type rawParam struct{ name, value string }
 	var raw []rawParam
@@ -303,6 +295,26 @@ func (a *app) paramValue(name, value string) (string, error) {
 	default:
 		return text, nil
 	}
+}
+
+// eachUpstreamFlag parses the -H and --base-uri flags shared by run and
+// serve, calling header and baseURI for each, in order.
+func eachUpstreamFlag(headers, baseURIs []string, header, baseURI func(a, b string)) error {
+	for _, h := range headers {
+		name, value, err := splitHeader(h)
+		if err != nil {
+			return err
+		}
+		header(name, value)
+	}
+	for _, b := range baseURIs {
+		ns, uri, err := parseBaseURI(b)
+		if err != nil {
+			return err
+		}
+		baseURI(ns, uri)
+	}
+	return nil
 }
 
 // multipartInputs names the inputs of an operation that become parts of a

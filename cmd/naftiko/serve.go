@@ -133,19 +133,11 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 		serve.WithMaxResult(int(f.maxResult)),
 		serve.WithAddress(f.address),
 	}
-	for _, h := range f.headers {
-		name, value, err := splitHeader(h)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, serve.WithHeader(name, value))
-	}
-	for _, b := range f.baseURIs {
-		ns, uri, err := parseBaseURI(b)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, serve.WithBaseURI(ns, uri))
+	err := eachUpstreamFlag(f.headers, f.baseURIs,
+		func(name, value string) { opts = append(opts, serve.WithHeader(name, value)) },
+		func(ns, uri string) { opts = append(opts, serve.WithBaseURI(ns, uri)) })
+	if err != nil {
+		return err
 	}
 	if len(f.envFiles) > 0 {
 		lookup, err := binder.EnvFiles(f.envFiles, os.LookupEnv)
