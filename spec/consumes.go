@@ -77,20 +77,28 @@ func (l *loader) itemName(it item, nameV *yaml.Node, what string) string {
 	return k
 }
 
-// ---------------------------------------------------------------------------
-// Consumes adapters.
-
-func (l *loader) consumesList(n *yaml.Node) []*Adapter {
+// sequence returns the entries of a top-level list field: nil for an
+// absent or null field, and nil after a fatal diagnostic when it is not a
+// list.
+func (l *loader) sequence(n *yaml.Node, field string) []*yaml.Node {
 	d := deref(n)
 	if d == nil || isNull(d) {
 		return nil
 	}
 	if d.Kind != yaml.SequenceNode {
-		l.fatal(n, "wrong-kind", fmt.Sprintf("`consumes` must be a list, not a %s", kindName(d)), "")
+		l.fatal(n, "wrong-kind", fmt.Sprintf("`%s` must be a list, not a %s", field, kindName(d)), "")
 		return nil
 	}
-	out := make([]*Adapter, 0, len(d.Content))
-	for _, it := range d.Content {
+	return d.Content
+}
+
+// ---------------------------------------------------------------------------
+// Consumes adapters.
+
+func (l *loader) consumesList(n *yaml.Node) []*Adapter {
+	seq := l.sequence(n, "consumes")
+	out := make([]*Adapter, 0, len(seq))
+	for _, it := range seq {
 		out = append(out, l.consumesItem(it)...)
 	}
 	return out

@@ -68,16 +68,9 @@ func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet 
 
 // exposesList loads exposes adapters.
 func (l *loader) exposesList(n *yaml.Node) []*Expose {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	if d.Kind != yaml.SequenceNode {
-		l.fatal(n, "wrong-kind", fmt.Sprintf("`exposes` must be a list, not a %s", kindName(d)), "")
-		return nil
-	}
-	out := make([]*Expose, 0, len(d.Content))
-	for _, it := range d.Content {
+	seq := l.sequence(n, "exposes")
+	out := make([]*Expose, 0, len(seq))
+	for _, it := range seq {
 		e := deref(it)
 		if e.Kind != yaml.MappingNode {
 			l.fatal(it, "wrong-kind", fmt.Sprintf("an exposes entry must be a mapping, not a %s", kindName(e)), "")
@@ -863,16 +856,9 @@ func (l *loader) prompt(it item) *Prompt {
 
 // aggregates loads aggregates and their functions.
 func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	if d.Kind != yaml.SequenceNode {
-		l.fatal(n, "wrong-kind", fmt.Sprintf("`aggregates` must be a list, not a %s", kindName(d)), "")
-		return nil
-	}
-	out := make([]*Aggregate, 0, len(d.Content))
-	for _, it := range d.Content {
+	seq := l.sequence(n, "aggregates")
+	out := make([]*Aggregate, 0, len(seq))
+	for _, it := range seq {
 		e := deref(it)
 		if e.Kind != yaml.MappingNode {
 			l.fatal(it, "wrong-kind", fmt.Sprintf("an aggregate must be a mapping, not a %s", kindName(e)), "")

@@ -559,16 +559,9 @@ func (l *loader) loadInfo(n *yaml.Node) Info {
 // binds loads a binds list: mappings, or (dialect) strings naming
 // environment variables.
 func (l *loader) binds(n *yaml.Node) []*Bind {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	if d.Kind != yaml.SequenceNode {
-		l.fatal(n, "wrong-kind", fmt.Sprintf("`binds` must be a list, not a %s", kindName(d)), "")
-		return nil
-	}
-	out := make([]*Bind, 0, len(d.Content))
-	for _, it := range d.Content {
+	seq := l.sequence(n, "binds")
+	out := make([]*Bind, 0, len(seq))
+	for _, it := range seq {
 		e := deref(it)
 		switch e.Kind {
 		case yaml.ScalarNode:
