@@ -134,7 +134,7 @@ func (e *Engine) undecodable(tried []string, contentType string, body []byte, ca
 	ex := strings.ToValidUTF8(string(excerpt), "\uFFFD")
 	return &spec.Error{Kind: spec.KindOutput, Err: cause,
 		Msg: fmt.Sprintf("the response body is not valid %s (Content-Type: %s): %s; it begins %s",
-			strings.Join(tried, " or "), ct, jsonErr(cause), strconv.Quote(e.red.Redact(ex))),
+			strings.Join(tried, " or "), ct, jsonv.ErrText(cause), strconv.Quote(e.red.Redact(ex))),
 		Hint: "-o raw prints the body as received"}
 }
 

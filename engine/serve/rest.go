@@ -432,87 +432,10 @@ func convertInput(p *spec.ExposedParam, v any) (any, error) {
 	return cv, nil
 }
 
-// convertValue converts v to typ: strings are parsed, JSON values keep
-// their type when it fits.
+// convertValue converts v to typ (SPEC.md §6.3, as for any caller).
 func convertValue(typ string, v any) (any, error) {
-	s, isStr := v.(string)
-	switch typ {
-	case "", "string":
-		if isStr {
-			return s, nil
-		}
-		return jsonv.Text(v), nil
-	case "integer":
-		switch x := v.(type) {
-		case int64:
-			return x, nil
-		case float64:
-			if x == float64(int64(x)) {
-				return int64(x), nil
-			}
-		case string:
-			if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
-				return n, nil
-			}
-		}
-		return nil, fmt.Errorf("expected integer, got %s", jsonv.Describe(v))
-	case "number":
-		switch x := v.(type) {
-		case int64, float64:
-			return x, nil
-		case string:
-			if _, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil && !isSpecial(x) {
-				return jsonv.Number(strings.TrimSpace(x)), nil
-			}
-		}
-		return nil, fmt.Errorf("expected number, got %s", jsonv.Describe(v))
-	case "boolean":
-		switch x := v.(type) {
-		case bool:
-			return x, nil
-		case string:
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true":
-				return true, nil
-			case "false":
-				return false, nil
-			}
-		}
-		return nil, fmt.Errorf("expected true or false, got %s", jsonv.Describe(v))
-	case "array":
-		switch x := v.(type) {
-		case []any:
-			return x, nil
-		case string:
-			if strings.HasPrefix(strings.TrimSpace(x), "[") {
-				var l []any
-				if err := jsonv.DecodeTyped([]byte(x), &l); err != nil {
-					return nil, fmt.Errorf("expected a JSON array: %v", err)
-				}
-				return l, nil
-			}
-			return []any{x}, nil
-		}
-		return []any{v}, nil
-	case "object":
-		switch x := v.(type) {
-		case map[string]any:
-			return x, nil
-		case string:
-			var m map[string]any
-			if err := jsonv.DecodeTyped([]byte(x), &m); err != nil || m == nil {
-				return nil, fmt.Errorf("expected a JSON object")
-			}
-			return m, nil
-		}
-		return nil, fmt.Errorf("expected a JSON object, got %s", jsonv.Describe(v))
-	}
-	return v, nil
-}
-
-func isSpecial(s string) bool {
-	l := strings.ToLower(strings.TrimSpace(s))
-	return strings.Contains(l, "inf") || strings.Contains(l, "nan") || strings.HasPrefix(l, "0x")
+	cv, _, err := jsonv.Convert(typ, v)
+	return cv, err
 }
 
 // readBody reads a REST request body (capped at 10 MiB) and decodes it
