@@ -220,6 +220,17 @@ func typedScalar(s string) any {
 
 // headerNames makes table headers usable as object keys: an empty header
 // becomes column_N (N counted from 1) and a repeated one gets _2, _3…
+// tableHeader returns the field names of a table's header row (SPEC.md
+// §9.1); ok is false when every header is blank, which drops the table.
+func tableHeader(raw []string) (names []string, ok bool) {
+	for _, h := range raw {
+		if h != "" {
+			return headerNames(raw), true
+		}
+	}
+	return nil, false
+}
+
 func headerNames(raw []string) []string {
 	out := make([]string, len(raw))
 	seen := make(map[string]bool, len(raw))

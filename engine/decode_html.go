@@ -121,17 +121,10 @@ func htmlTable(t *html.Node) ([]any, bool) {
 			header = cells(first, "td")
 		}
 	}
-	blank := true
-	for _, h := range header {
-		if h != "" {
-			blank = false
-			break
-		}
-	}
-	if blank {
+	names, ok := tableHeader(header)
+	if !ok {
 		return nil, false
 	}
-	names := headerNames(header)
 	hasBody := false
 	for _, r := range rows {
 		if r.section == "tbody" {

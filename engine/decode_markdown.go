@@ -441,17 +441,10 @@ func isDelimiterRow(line string, n int) bool {
 // mdTableRows converts a table as HTML tables are; ok is false when the
 // headers are all blank.
 func mdTableRows(header []string, body [][]string) ([]any, bool) {
-	blank := true
-	for _, h := range header {
-		if h != "" {
-			blank = false
-			break
-		}
-	}
-	if blank {
+	names, ok := tableHeader(header)
+	if !ok {
 		return nil, false
 	}
-	names := headerNames(header)
 	rows := make([]any, 0, len(body))
 	for _, cells := range body {
 		rows = append(rows, rowObject(names, cells))
