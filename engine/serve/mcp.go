@@ -51,6 +51,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 	srv := mcp.NewServer(&mcp.Implementation{Name: x.Namespace, Title: x.Label, Version: s.cfg.version},
 		&mcp.ServerOptions{Instructions: x.Description, Logger: s.sdkLog, HasTools: true,
 			HasResources: len(x.MCPResources) > 0, HasPrompts: len(x.Prompts) > 0})
+	cat := s.newCatalog(srv)
 	for _, t := range x.Tools {
 		el, err := s.elementFor(t.Name, t.Description, x.Namespace, t.InputParameters, &t.Behavior)
 		if err != nil {
@@ -60,17 +61,17 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 		tool := &mcpTool{el: el, inputs: s.toolInputs(el)}
 		def := &mcp.Tool{Name: t.Name, Title: t.Label, Description: el.description, InputSchema: inputSchema(tool.inputs),
 			Annotations: annotations(t.Hints, t.Label, t.Behavior.Function)}
-		if err := safely(func() { srv.AddTool(def, s.toolHandler(tool)) }); err != nil {
+		if err := cat.addTool(srv, def, s.toolHandler(tool)); err != nil {
 			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
 		}
 	}
 	for _, r := range x.MCPResources {
-		if err := s.addResource(srv, x.Namespace, r); err != nil {
+		if err := s.addResource(srv, cat, x.Namespace, r); err != nil {
 			s.log.Error("MCP resource left out", "adapter", x.Namespace, "resource", r.Name, "error", err)
 		}
 	}
 	for _, p := range x.Prompts {
-		if err := s.addPrompt(srv, p); err != nil {
+		if err := s.addPrompt(srv, cat, p); err != nil {
 			s.log.Error("MCP prompt left out", "adapter", x.Namespace, "prompt", p.Name, "error", err)
 		}
 	}
@@ -84,6 +85,7 @@ func (s *Server) generatedMCP() *mcpAdapter {
 	label := s.cap.Info.Label
 	srv := mcp.NewServer(&mcp.Implementation{Name: label, Version: s.cfg.version},
 		&mcp.ServerOptions{Instructions: s.cap.Info.Description, Logger: s.sdkLog, HasTools: true})
+	cat := s.newCatalog(srv)
 	used := map[string]bool{}
 	for _, op := range s.eng.Operations() {
 		if !s.cfg.writes && op.Method != http.MethodGet && op.Method != http.MethodHead {
@@ -107,7 +109,7 @@ func (s *Server) generatedMCP() *mcpAdapter {
 		}
 		def := &mcp.Tool{Name: name, Description: desc, InputSchema: inputSchema(inputs), Annotations: ann}
 		tool := &mcpTool{el: el, inputs: inputs}
-		if err := safely(func() { srv.AddTool(def, s.toolHandler(tool)) }); err != nil {
+		if err := cat.addTool(srv, def, s.toolHandler(tool)); err != nil {
 			s.log.Error("generated tool left out", "tool", name, "error", err)
 		}
 	}
@@ -504,12 +506,12 @@ var safeSegment = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 // addResource registers a static (location) or dynamic (behaviour) MCP
 // resource.
-func (s *Server) addResource(srv *mcp.Server, ns string, r *spec.MCPResource) error {
+func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.MCPResource) error {
 	if len(r.Errors) > 0 {
 		return diagError(r.Errors[0])
 	}
 	if r.Location != "" {
-		return s.addStaticResource(srv, r)
+		return s.addStaticResource(srv, cat, r)
 	}
 	el, err := s.elementFor(r.Name, r.Description, ns, nil, &r.Behavior)
 	if err != nil {
@@ -551,14 +553,10 @@ func (s *Server) addResource(srv *mcp.Server, ns string, r *spec.MCPResource) er
 		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: mimeType, Text: text}}}, nil
 	}
 	if len(params) == 0 {
-		return safely(func() {
-			srv.AddResource(&mcp.Resource{URI: r.URI, Name: r.Name, Title: r.Label, Description: r.Description, MIMEType: mimeType}, handler)
-		})
+		return cat.addResource(srv, &mcp.Resource{URI: r.URI, Name: r.Name, Title: r.Label, Description: r.Description, MIMEType: mimeType}, handler)
 	}
-	return safely(func() {
-		srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: r.URI, Name: r.Name, Title: r.Label, Description: r.Description,
-			MIMEType: mimeType}, handler)
-	})
+	return cat.addTemplate(srv, &mcp.ResourceTemplate{URITemplate: r.URI, Name: r.Name, Title: r.Label, Description: r.Description,
+		MIMEType: mimeType}, handler)
 }
 
 var uriParam = regexp.MustCompile(`\{([^{}/]+)\}`)
@@ -623,7 +621,7 @@ func (s *Server) staticDir(loc string) (string, error) {
 
 // addStaticResource serves the files under a file:// directory: each file
 // is listed, and any path under the URI prefix is readable.
-func (s *Server) addStaticResource(srv *mcp.Server, r *spec.MCPResource) error {
+func (s *Server) addStaticResource(srv *mcp.Server, cat *catalog, r *spec.MCPResource) error {
 	dir, err := s.staticDir(r.Location)
 	if err != nil {
 		return err
@@ -677,25 +675,21 @@ func (s *Server) addStaticResource(srv *mcp.Server, r *spec.MCPResource) error {
 		rel, _ := filepath.Rel(dir, p)
 		uri := prefix + filepath.ToSlash(rel)
 		count++
-		return safely(func() {
-			srv.AddResource(&mcp.Resource{URI: uri, Name: r.Name + "/" + filepath.ToSlash(rel), Description: r.Description,
-				MIMEType: r.MIMEType}, read)
-		})
+		return cat.addResource(srv, &mcp.Resource{URI: uri, Name: r.Name + "/" + filepath.ToSlash(rel), Description: r.Description,
+			MIMEType: r.MIMEType}, read)
 	})
 	if err != nil {
 		return err
 	}
-	return safely(func() {
-		srv.AddResourceTemplate(&mcp.ResourceTemplate{URITemplate: prefix + "{+path}", Name: r.Name, Title: r.Label,
-			Description: r.Description, MIMEType: r.MIMEType}, read)
-	})
+	return cat.addTemplate(srv, &mcp.ResourceTemplate{URITemplate: prefix + "{+path}", Name: r.Name, Title: r.Label,
+		Description: r.Description, MIMEType: r.MIMEType}, read)
 }
 
 // ---------------------------------------------------------------------------
 // Prompts.
 
 // addPrompt registers a prompt: inline messages or a location file.
-func (s *Server) addPrompt(srv *mcp.Server, p *spec.Prompt) error {
+func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error {
 	if len(p.Errors) > 0 {
 		return diagError(p.Errors[0])
 	}
@@ -736,9 +730,7 @@ func (s *Server) addPrompt(srv *mcp.Server, p *spec.Prompt) error {
 		}
 		return res, nil
 	}
-	return safely(func() {
-		srv.AddPrompt(&mcp.Prompt{Name: p.Name, Title: p.Label, Description: p.Description, Arguments: args}, handler)
-	})
+	return cat.addPrompt(srv, &mcp.Prompt{Name: p.Name, Title: p.Label, Description: p.Description, Arguments: args}, handler)
 }
 
 // fillPrompt replaces {{arg}} placeholders with the arguments' text;

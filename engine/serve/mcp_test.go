@@ -72,7 +72,7 @@ func jsonOf(t *testing.T, v any) string {
 func TestGeneratedTools(t *testing.T) {
 	up := newUpstream(t)
 	cs := connect(t, clerkServer(t, up, WithMCPStdio()).MCPServer(""))
-	if got, want := toolNames(t, cs), []string{"InstanceGetOrganizationMemberships", "ListOrganizationMemberships"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, cs), []string{"ListOrganizationMemberships", "InstanceGetOrganizationMemberships"}; !slices.Equal(got, want) {
 		t.Errorf("tools = %v, want %v", got, want)
 	}
 	init := cs.InitializeResult()
@@ -273,7 +273,7 @@ func TestDeclaredTools(t *testing.T) {
 	up := newUpstream(t)
 	s := declared(t, up)
 	cs := connect(t, s.MCPServer("orgs-mcp"))
-	if got, want := toolNames(t, cs), []string{"count", "list-members", "lookup-user", "version", "via-ref"}; !slices.Equal(got, want) {
+	if got, want := toolNames(t, cs), []string{"list-members", "count", "version", "lookup-user", "via-ref"}; !slices.Equal(got, want) {
 		t.Errorf("tools = %v, want %v", got, want)
 	}
 	if init := cs.InitializeResult(); init.ServerInfo.Name != "orgs-mcp" || init.Instructions != "Organization tools." {

@@ -54,6 +54,8 @@ type config struct {
 	timeout    time.Duration
 	version    string
 	shutdown   time.Duration
+	// mcpPageSize is the page size of the MCP list methods (0: the SDK default).
+	mcpPageSize int
 }
 
 // WithEngineOptions passes options to the engine that calls the consumed

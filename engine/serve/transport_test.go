@@ -28,7 +28,7 @@ func TestMCPOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := toolNames(t, cs); !slices.Equal(got, []string{"InstanceGetOrganizationMemberships", "ListOrganizationMemberships"}) {
+		if got := toolNames(t, cs); !slices.Equal(got, []string{"ListOrganizationMemberships", "InstanceGetOrganizationMemberships"}) {
 			t.Errorf("%s: tools = %v", path, got)
 		}
 		text, _, isErr := callTool(t, cs, "ListOrganizationMemberships", map[string]any{"organization_id": "o", "limit": 1})

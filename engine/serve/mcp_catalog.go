@@ -1,0 +1,186 @@
+package serve
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// catalog keeps an MCP server's tools, resources, resource templates and
+// prompts in the order the author declared them. The SDK lists its
+// features sorted by name; catalog answers the four list methods itself
+// (a receiving middleware), in declaration order, with cursors of its own.
+type catalog struct {
+	pageSize  int
+	tools     ordered[*mcp.Tool]
+	resources ordered[*mcp.Resource]
+	templates ordered[*mcp.ResourceTemplate]
+	prompts   ordered[*mcp.Prompt]
+}
+
+// ordered is a list of features in insertion order; adding a feature
+// whose key is already listed replaces it in place (the SDK replaces it
+// too).
+type ordered[T any] struct {
+	items []T
+	keys  []string
+}
+
+func (o *ordered[T]) add(key string, v T) {
+	for i, k := range o.keys {
+		if k == key {
+			o.items[i] = v
+			return
+		}
+	}
+	o.items = append(o.items, v)
+	o.keys = append(o.keys, key)
+}
+
+// cursorPrefix marks naftiko's cursors: a cursor is the base64url of
+// the prefix and the key of the last item of the previous page.
+const cursorPrefix = "naftiko/after:"
+
+// page returns the items after cursor, at most size, and the cursor of
+// the next page ("" at the end). A cursor naming no listed item is
+// invalid params (the specification's answer to a bad cursor).
+func (o *ordered[T]) page(cursor string, size int) ([]T, string, error) {
+	start := 0
+	if cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(cursor)
+		key, ok := strings.CutPrefix(string(raw), cursorPrefix)
+		if err != nil || !ok {
+			return nil, "", &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "invalid cursor"}
+		}
+		start = -1
+		for i, k := range o.keys {
+			if k == key {
+				start = i + 1
+				break
+			}
+		}
+		if start < 0 {
+			return nil, "", &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "invalid cursor: the list has changed"}
+		}
+	}
+	end := min(start+size, len(o.items))
+	out := make([]T, 0, end-start)
+	out = append(out, o.items[start:end]...)
+	next := ""
+	if end < len(o.items) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + o.keys[end-1]))
+	}
+	return out, next, nil
+}
+
+func newCatalogSized(pageSize int) *catalog {
+	if pageSize <= 0 {
+		pageSize = mcp.DefaultPageSize
+	}
+	return &catalog{pageSize: pageSize}
+}
+
+// addTool registers a tool with the SDK and lists it.
+func (c *catalog) addTool(srv *mcp.Server, t *mcp.Tool, h mcp.ToolHandler) error {
+	if err := safely(func() { srv.AddTool(t, h) }); err != nil {
+		return err
+	}
+	c.tools.add(t.Name, t)
+	return nil
+}
+
+// addResource registers a resource with the SDK and lists it.
+func (c *catalog) addResource(srv *mcp.Server, r *mcp.Resource, h mcp.ResourceHandler) error {
+	if err := safely(func() { srv.AddResource(r, h) }); err != nil {
+		return err
+	}
+	c.resources.add(r.URI, r)
+	return nil
+}
+
+// addTemplate registers a resource template with the SDK and lists it.
+func (c *catalog) addTemplate(srv *mcp.Server, t *mcp.ResourceTemplate, h mcp.ResourceHandler) error {
+	if err := safely(func() { srv.AddResourceTemplate(t, h) }); err != nil {
+		return err
+	}
+	c.templates.add(t.URITemplate, t)
+	return nil
+}
+
+// addPrompt registers a prompt with the SDK and lists it.
+func (c *catalog) addPrompt(srv *mcp.Server, p *mcp.Prompt, h mcp.PromptHandler) error {
+	if err := safely(func() { srv.AddPrompt(p, h) }); err != nil {
+		return err
+	}
+	c.prompts.add(p.Name, p)
+	return nil
+}
+
+// cursorOf reads a list request's cursor.
+func cursorOf(req mcp.Request) string {
+	switch r := req.(type) {
+	case *mcp.ListToolsRequest:
+		if r.Params != nil {
+			return r.Params.Cursor
+		}
+	case *mcp.ListResourcesRequest:
+		if r.Params != nil {
+			return r.Params.Cursor
+		}
+	case *mcp.ListResourceTemplatesRequest:
+		if r.Params != nil {
+			return r.Params.Cursor
+		}
+	case *mcp.ListPromptsRequest:
+		if r.Params != nil {
+			return r.Params.Cursor
+		}
+	}
+	return ""
+}
+
+// middleware answers the list methods in declaration order; every other
+// method goes to the SDK.
+func (c *catalog) middleware(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		var (
+			res mcp.Result
+			err error
+		)
+		cur := cursorOf(req)
+		switch method {
+		case "tools/list":
+			r := &mcp.ListToolsResult{}
+			r.Tools, r.NextCursor, err = c.tools.page(cur, c.pageSize)
+			res = r
+		case "resources/list":
+			r := &mcp.ListResourcesResult{}
+			r.Resources, r.NextCursor, err = c.resources.page(cur, c.pageSize)
+			res = r
+		case "resources/templates/list":
+			r := &mcp.ListResourceTemplatesResult{}
+			r.ResourceTemplates, r.NextCursor, err = c.templates.page(cur, c.pageSize)
+			res = r
+		case "prompts/list":
+			r := &mcp.ListPromptsResult{}
+			r.Prompts, r.NextCursor, err = c.prompts.page(cur, c.pageSize)
+			res = r
+		default:
+			return next(ctx, method, req)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+}
+
+// newCatalog starts the catalog of srv and installs its middleware.
+func (s *Server) newCatalog(srv *mcp.Server) *catalog {
+	c := newCatalogSized(s.cfg.mcpPageSize)
+	srv.AddReceivingMiddleware(c.middleware)
+	return c
+}
