@@ -36,13 +36,21 @@ func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error
 	if retryable {
 		attempts += e.retries
 	}
+	ct := CallTraceFrom(ctx)
 	var last error
 	made := 0
 	for n := 1; n <= attempts; n++ {
 		made = n
+		var start time.Time
+		if ct != nil {
+			start = ct.attemptStart(e, pr, n, attempts)
+		}
 		status, header, body, wait, aerr := e.attempt(ctx, pr)
 		if aerr == nil && (status < 200 || status > 299) {
 			aerr = e.upstreamError(pr, status, header, body)
+		}
+		if ct != nil {
+			ct.attemptDone(e, pr, n, attempts, start, status, aerr)
 		}
 		if aerr == nil {
 			return e.result(pr, status, header, body)
@@ -60,6 +68,9 @@ func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error
 			break
 		}
 		e.logger.Debug("retrying", "operation", pr.ref, "attempt", n+1, "wait", d)
+		if ct != nil && ct.Retry != nil {
+			ct.Retry(Retry{Operation: pr.ref, Attempt: n + 1, Attempts: attempts, Status: status, Reason: e.retryReason(status, aerr), Wait: d})
+		}
 		if err := e.sleep(ctx, d); err != nil {
 			last = transportError(err, ctx)
 			break
@@ -329,8 +340,11 @@ func (e *Engine) wrapClient(c *http.Client) *http.Client {
 			req.Header.Del("Cookie")
 		}
 		if orig != nil {
-			return orig(req, via)
+			if err := orig(req, via); err != nil {
+				return err
+			}
 		}
+		e.redirectHop(req, via)
 		return nil
 	}
 	return &cc
