@@ -258,6 +258,21 @@ func (b *Binder) Env(name string) (Value, bool) {
 	return r.val, r.ok
 }
 
+// Preload resolves, ignoring failures, every variable whose source is
+// local (the environment or a key file), so that the redactor knows their
+// values before a message that may quote one is printed: an argument
+// equal to a secret, rejected before the secret was needed (SPEC.md
+// §13.3). Provider-backed variables, which may need the network, are left
+// to lazy resolution. Resolved values are cached as by Var.
+func (b *Binder) Preload(ctx context.Context) {
+	for _, v := range b.order {
+		loc := strings.ToLower(v.Location)
+		if loc == "" || strings.HasPrefix(loc, "file://") {
+			_, _ = b.get(ctx, v)
+		}
+	}
+}
+
 // get returns v's cached value or resolves it, sharing one resolution
 // among concurrent callers.
 func (b *Binder) get(ctx context.Context, v *binding) (Value, error) {

@@ -95,27 +95,52 @@ func dotenvValue(raw string) (string, error) {
 // read now; a file that is missing, unreadable or malformed is a
 // *spec.Error of kind KindUsage naming it.
 func EnvFiles(paths []string, fallback LookupFunc) (LookupFunc, error) {
+	set, err := LoadEnvFiles(paths, fallback)
+	if err != nil {
+		return nil, err
+	}
+	return set.Lookup, nil
+}
+
+// EnvFileSet is the content of the --env-file files, in front of a
+// fallback lookup.
+type EnvFileSet struct {
+	entries  map[string]string
+	from     map[string]string // key -> the file its value comes from
+	fallback LookupFunc
+}
+
+// LoadEnvFiles reads the dotenv files at paths, later files winning, in
+// front of fallback (os.LookupEnv when nil). Errors are as for EnvFiles.
+func LoadEnvFiles(paths []string, fallback LookupFunc) (*EnvFileSet, error) {
 	if fallback == nil {
 		fallback = os.LookupEnv
 	}
-	if len(paths) == 0 {
-		return fallback, nil
-	}
-	entries := make(map[string]string)
+	s := &EnvFileSet{entries: map[string]string{}, from: map[string]string{}, fallback: fallback}
 	for _, p := range paths {
 		m, err := readEnvFile(p)
 		if err != nil {
 			return nil, err
 		}
-		maps.Copy(entries, m)
-	}
-	return func(key string) (string, bool) {
-		if v, ok := entries[key]; ok {
-			return v, true
+		maps.Copy(s.entries, m)
+		for k := range m {
+			s.from[k] = p
 		}
-		return fallback(key)
-	}, nil
+	}
+	return s, nil
 }
+
+// Lookup looks key up in the files, then through the fallback.
+func (s *EnvFileSet) Lookup(key string) (string, bool) {
+	if v, ok := s.entries[key]; ok {
+		return v, true
+	}
+	return s.fallback(key)
+}
+
+// File returns the path of the file the value of key comes from, or ""
+// when no file sets it.
+func (s *EnvFileSet) File(key string) string { return s.from[key] }
 
 func readEnvFile(path string) (map[string]string, error) {
 	f, err := os.Open(path)

@@ -18,7 +18,7 @@ func (p *Prepared) Dump(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(p.Method)
 	b.WriteByte(' ')
-	b.WriteString(p.e.red.Redact(p.URL))
+	b.WriteString(p.e.maskURL(p.URL))
 	b.WriteByte('\n')
 	p.e.writeHeaders(&b, p.Header, "")
 	switch {
@@ -46,7 +46,7 @@ func (p *Prepared) Curl(w io.Writer) error {
 	if p.Method != http.MethodGet {
 		b.WriteString(" -X " + p.Method)
 	}
-	b.WriteString(" " + p.word(p.URL))
+	b.WriteString(" " + p.word(p.e.shapeMaskURL(p.URL, p.envSecret)))
 	switch a := p.sendAuth().(type) {
 	case *digestAuth:
 		b.WriteString(" \\\n  --digest -u " + p.word(a.user+":"+a.pass))
@@ -77,6 +77,27 @@ func (p *Prepared) Curl(w io.Writer) error {
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// EnvVars lists the environment variables whose values Curl writes as
+// "$VAR" references, in the order the request used them.
+func (p *Prepared) EnvVars() []string {
+	out := make([]string, 0, len(p.envRefs))
+	for _, r := range p.envRefs {
+		out = append(out, r.key)
+	}
+	return out
+}
+
+// envSecret reports whether v is a secret --curl writes as a "$VAR"
+// reference.
+func (p *Prepared) envSecret(v string) bool {
+	for _, r := range p.envRefs {
+		if r.secret == v {
+			return true
+		}
+	}
+	return false
 }
 
 // word quotes s for a POSIX shell, replacing secrets read from environment
@@ -170,7 +191,7 @@ func (e *Engine) traceRequest(pr *Prepared, req *http.Request) {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s\n", req.Method, e.red.Redact(req.URL.String()))
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, e.maskURL(req.URL.String()))
 	e.writeHeaders(&b, req.Header, "> ")
 	e.traceMu.Lock()
 	defer e.traceMu.Unlock()

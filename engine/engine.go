@@ -325,7 +325,12 @@ func (e *Engine) resolve(ref string) (*plan, error) {
 }
 
 // Redact masks every secret the engine has seen in s.
-func (e *Engine) Redact(s string) string { return e.red.Redact(s) }
+// Local bound values (environment, key files) are read first, so that a
+// text quoting one before any call needed it is masked too.
+func (e *Engine) Redact(s string) string {
+	e.binds.Preload(context.Background())
+	return e.red.Redact(s)
+}
 
 // Capability returns the capability the engine was built from.
 func (e *Engine) Capability() *spec.Capability { return e.cap }

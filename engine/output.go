@@ -141,7 +141,7 @@ func (e *Engine) undecodable(tried []string, contentType string, body []byte, ca
 // upstreamError builds the error for a non-2xx answer, its body decoded by
 // Content-Type (SPEC.md §9.5).
 func (e *Engine) upstreamError(pr *Prepared, status int, header http.Header, body []byte) error {
-	se := &spec.Error{Kind: spec.KindUpstream, Status: status, Header: header, Raw: body}
+	se := &spec.Error{Kind: spec.KindUpstream, Status: status, Header: header, Raw: e.maskBody(body)}
 	se.Msg = fmt.Sprintf("upstream answered %d %s", status, http.StatusText(status))
 	mt, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	var tree any
@@ -159,10 +159,10 @@ func (e *Engine) upstreamError(pr *Prepared, status int, header http.Header, bod
 		}
 	}
 	if decoded {
-		se.Body = tree
+		se.Body = e.maskTree(tree)
 	} else if len(body) > 0 {
 		if v, err := decodeJSONBody(body); err == nil {
-			se.Body = v
+			se.Body = e.maskTree(v)
 		} else if mt == "" || strings.HasPrefix(mt, "text/") || strings.Contains(mt, "json") || strings.Contains(mt, "xml") || strings.Contains(mt, "yaml") {
 			const quoteMax = 64 << 10
 			txt := body

@@ -236,6 +236,7 @@ func (e *Engine) finish(err error, ref string) error {
 	if se.Ref == "" {
 		se.Ref = ref
 	}
+	e.binds.Preload(context.Background())
 	se.Msg = e.red.Redact(se.Msg)
 	se.Hint = e.red.Redact(se.Hint)
 	return se

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -195,12 +196,14 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		}
 		raw = append(raw, rawParam{name, value})
 	}
+	var envSet *binder.EnvFileSet
 	if len(f.envFiles) > 0 {
-		lookup, err := binder.EnvFiles(f.envFiles, os.LookupEnv)
+		set, err := binder.LoadEnvFiles(f.envFiles, os.LookupEnv)
 		if err != nil {
 			return envFileError(err)
 		}
-		opts = append(opts, engine.WithLookup(lookup))
+		envSet = set
+		opts = append(opts, engine.WithLookup(set.Lookup))
 	}
 	if f.verbose {
 		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
@@ -264,6 +267,7 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		write := p.Dump
 		if f.curl {
 			write = p.Curl
+			a.curlPreamble(p, envSet, f.envFiles)
 		}
 		if err := write(a.stdout); err != nil {
 			return outputError(err)
@@ -405,4 +409,45 @@ func verboseLogger(w io.Writer) *slog.Logger {
 			return at
 		},
 	}))
+}
+
+// curlPreamble writes, before a --curl command, the lines that give its
+// "$VAR" references the values that came from --env-file files: the
+// command sources those files (". ./secrets.env"), so it works when pasted
+// into a POSIX shell in the same directory, and no secret is printed. A
+// value the shell would read differently from naftiko (quotes, $, spaces,
+// backslashes) is reported on stderr.
+func (a *app) curlPreamble(p *engine.Prepared, set *binder.EnvFileSet, files []string) {
+	if set == nil {
+		return
+	}
+	used := map[string][]string{}
+	for _, k := range p.EnvVars() {
+		if f := set.File(k); f != "" {
+			used[f] = append(used[f], k)
+			if v, _ := set.Lookup(k); strings.ContainsAny(v, " \t\n\"'$`\\;&|<>()*?[]#!{}~") {
+				fmt.Fprintf(a.stderr, "naftiko: warning: --curl: the value of %s in %s holds characters a shell reads differently; write it in single quotes in the file\n", k, f)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if len(used[f]) == 0 || seen[f] {
+			continue
+		}
+		seen[f] = true
+		src := f
+		if !strings.Contains(src, "/") {
+			src = "./" + src
+		}
+		fmt.Fprintf(a.stdout, ". %s  # sets %s\n", shellWord(src), strings.Join(used[f], ", "))
+	}
+}
+
+// shellWord quotes s for a POSIX shell when it needs quoting.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@%=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -89,9 +90,20 @@ var echoedHeaders = []string{"Accept", "Authorization", "Content-Type", "Cookie"
 //	/status/N   answers status N with {"status":N,"message":"…"} (204: no body)
 //	/text       answers text/plain "hello, world\n"
 //	/slow       answers only when the client gives up (or after 10s)
+//	/echo/N/FMT answers status N with the echo as FMT: json, yaml, xml,
+//	            text or html (upstreams echo credentials in errors)
 func newUpstream() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
+		case strings.HasPrefix(p, "/echo/"):
+			n, format, _ := strings.Cut(strings.TrimPrefix(p, "/echo/"), "/")
+			code, err := strconv.Atoi(n)
+			if err != nil || code < 200 || code > 599 {
+				http.Error(w, "bad status", http.StatusBadRequest)
+				return
+			}
+			writeEcho(w, r, code, format)
+			return
 		case strings.HasPrefix(p, "/status/"):
 			n, err := strconv.Atoi(strings.TrimPrefix(p, "/status/"))
 			if err != nil || n < 200 || n > 599 {
@@ -135,4 +147,57 @@ func newUpstream() http.Handler {
 			"body":    string(body),
 		})
 	})
+}
+
+// writeEcho answers status code with the request's method, query and
+// echoedHeaders written as format: json, yaml, xml, text or html.
+func writeEcho(w http.ResponseWriter, r *http.Request, code int, format string) {
+	var b strings.Builder
+	line := func(k, v string) {
+		switch format {
+		case "json":
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			kj, _ := json.Marshal(k)
+			vj, _ := json.Marshal(v)
+			b.Write(kj)
+			b.WriteByte(':')
+			b.Write(vj)
+		case "yaml":
+			kj, _ := json.Marshal(k)
+			vj, _ := json.Marshal(v)
+			b.WriteString(string(kj) + ": " + string(vj) + "\n")
+		case "xml":
+			b.WriteString("<h name=\"" + html.EscapeString(k) + "\">" + html.EscapeString(v) + "</h>")
+		case "html":
+			b.WriteString("<li>" + html.EscapeString(k) + ": " + html.EscapeString(v) + "</li>")
+		default:
+			b.WriteString(k + ": " + v + "\n")
+		}
+	}
+	line("method", r.Method)
+	line("query", r.URL.RawQuery)
+	for _, h := range echoedHeaders {
+		if vs := r.Header.Values(h); len(vs) > 0 {
+			line(h, strings.Join(vs, ", "))
+		}
+	}
+	body := b.String()
+	types := map[string]string{"json": "application/json", "yaml": "application/yaml", "xml": "application/xml", "html": "text/html"}
+	ct, ok := types[format]
+	if !ok {
+		ct = "text/plain"
+	}
+	switch format {
+	case "json":
+		body = "{" + body + "}\n"
+	case "xml":
+		body = "<echo>" + body + "</echo>\n"
+	case "html":
+		body = "<html><body><ul>" + body + "</ul></body></html>\n"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(code)
+	io.WriteString(w, body)
 }

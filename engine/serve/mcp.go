@@ -390,6 +390,9 @@ func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
 		args, problems := checkArgs(req.Params.Arguments, t.inputs)
 		if len(problems) > 0 {
 			s.m.request("mcp", t.el.name, http.StatusBadRequest, "usage", time.Since(start))
+			for i, p := range problems {
+				problems[i] = s.redact(p) // an argument may equal a secret
+			}
 			msg := "invalid arguments for tool " + t.el.name + ": " + strings.Join(problems, "; ")
 			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}},
 				StructuredContent: map[string]any{"error": map[string]any{"kind": "usage", "problems": problems}}}, nil
