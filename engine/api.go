@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // Error is naftiko's one error type (see spec.Error).
@@ -40,29 +41,9 @@ type Result struct {
 	Value any
 }
 
-// Operation describes a callable consumed operation.
-type Operation struct {
-	// Ref is the shortest unambiguous reference: op, namespace.op or
-	// namespace.resource.op.
-	Ref       string
-	Namespace string
-	Resource  string
-	Name      string
-	Method    string
-	// Path is the resource path joined with the operation path, unrendered.
-	Path        string
-	Description string
-	// Inputs are the caller-visible inputs in declaration order.
-	Inputs []Input
-	// Source locates the operation in the loaded document.
-	Source spec.OpRef
-}
+// Operation is a callable consumed operation of the compiled program
+// (program.Op): resolved once, passed to Prepare and CallOp.
+type Operation = program.Op
 
 // Input is one caller-visible input of an operation.
-type Input struct {
-	Name        string
-	In          string
-	Type        string
-	Description string
-	Required    bool
-}
+type Input = program.Input

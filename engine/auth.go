@@ -27,7 +27,7 @@ type sendAuth interface {
 
 // applyAuth adds the credentials of the operation's authentication.
 func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
-	a := s.p.auth
+	a := s.p.Auth
 	if a == nil {
 		return nil
 	}

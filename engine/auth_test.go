@@ -709,7 +709,7 @@ func TestSigV4ThroughCall(t *testing.T) {
 		r.Header.Get("X-Amz-Content-Sha256") != "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
 		t.Errorf("s3: %v", r.Header)
 	}
-	pr, err := e.Prepare(context.Background(), "vanilla", nil)
+	pr, err := e.Prepare(context.Background(), mustResolve(t, e, "vanilla"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

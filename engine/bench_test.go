@@ -77,9 +77,13 @@ func BenchmarkPrepare(b *testing.B) {
 	}
 	params := map[string]any{"organization_id": "org_2RwC6", "user_id": []string{"a", "b"}, "order_by": "+created_at"}
 	ctx := context.Background()
+	op, err := e.Resolve("ListOrganizationMemberships")
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := e.Prepare(ctx, "ListOrganizationMemberships", params); err != nil {
+		if _, err := e.Prepare(ctx, op, params); err != nil {
 			b.Fatal(err)
 		}
 	}

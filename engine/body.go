@@ -66,7 +66,7 @@ func (e *Engine) body(s *scope, pr *Prepared, cfg *callConfig) error {
 		setType(rawBodyType(s.p))
 		return nil
 	}
-	b := s.p.ref.Op.Body
+	b := s.p.Source.Op.Body
 	if b != nil && b.Data != nil {
 		return e.dataBody(s, pr, b, cfg, setType)
 	}
@@ -281,8 +281,8 @@ func encodeForm(fields []formField) []byte {
 // of typ (SPEC.md §6.8).
 func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, setType func(string)) error {
 	var params []*param
-	for _, q := range s.p.params {
-		if q.in == "body" {
+	for _, q := range s.p.Params {
+		if q.In == "body" {
 			params = append(params, q)
 		}
 	}
@@ -293,8 +293,8 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 	case "formUrlEncoded":
 		var fields []formField
 		for _, q := range params {
-			if v, ok := s.vals[q.name]; ok && v.v != nil {
-				if err := appendField(&fields, q.name, paramValue(v)); err != nil {
+			if v, ok := s.vals[q.Name]; ok && v.v != nil {
+				if err := appendField(&fields, q.Name, paramValue(v)); err != nil {
 					return err
 				}
 			}
@@ -308,7 +308,7 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 	case "multipartForm":
 		var parts []formPart
 		for _, q := range params {
-			v, ok := s.vals[q.name]
+			v, ok := s.vals[q.Name]
 			if !ok || v.v == nil {
 				continue
 			}
@@ -319,9 +319,9 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 			for _, it := range items {
 				str, err := jsonv.Render(it)
 				if err != nil {
-					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 				}
-				p := formPart{name: q.name, value: str}
+				p := formPart{name: q.Name, value: str}
 				if err := p.resolveFile(cfg.fileParts, ""); err != nil {
 					return err
 				}
@@ -334,7 +334,7 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 		return e.multipart(pr, parts, setType)
 	case "text", "xml", "sparql", "binary":
 		if len(params) == 1 {
-			v, ok := s.vals[params[0].name]
+			v, ok := s.vals[params[0].Name]
 			if !ok || v.v == nil {
 				return nil
 			}
@@ -353,17 +353,17 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 		return nil
 	case "json":
 	default:
-		b := s.p.ref.Op.Body
+		b := s.p.Source.Op.Body
 		return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
 			Msg:  "body type `" + typ + "` is not supported by this version of naftiko",
 			Hint: "use json, text, xml, sparql, formUrlEncoded, multipartForm or binary, or pass the body by hand with --body @file"}
 	}
-	if len(params) == 1 && params[0].name == "body" {
+	if len(params) == 1 && params[0].Name == "body" {
 		v, ok := s.vals["body"]
 		if !ok || v.v == nil {
 			return nil
 		}
-		if v.raw && (params[0].typ == "object" || params[0].typ == "array") {
+		if v.raw && (params[0].Type == "object" || params[0].Type == "array") {
 			pr.Body = []byte(v.text)
 		} else {
 			data, err := jsonv.Marshal(v.v)
@@ -400,11 +400,11 @@ func paramValue(v value) any {
 func jsonParamBody(s *scope, pr *Prepared, params []*param) error {
 	obj := &jsonv.Object{}
 	for _, q := range params {
-		v, ok := s.vals[q.name]
+		v, ok := s.vals[q.Name]
 		if !ok || v.v == nil {
 			continue
 		}
-		obj.Keys = append(obj.Keys, q.name)
+		obj.Keys = append(obj.Keys, q.Name)
 		obj.Vals = append(obj.Vals, v.v)
 	}
 	if len(obj.Keys) == 0 {
@@ -419,7 +419,7 @@ func jsonParamBody(s *scope, pr *Prepared, params []*param) error {
 }
 
 func rawBodyType(p *plan) string {
-	if b := p.ref.Op.Body; b != nil {
+	if b := p.Source.Op.Body; b != nil {
 		switch b.Type {
 		case "text", "xml", "sparql", "binary":
 			return textBodyType(b.Type)

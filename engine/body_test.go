@@ -221,7 +221,7 @@ func TestMultipartOnTheWire(t *testing.T) {
 	})
 	t.Run("dry run shows the parts without reading files", func(t *testing.T) {
 		e, _, dir := bodyEngine(t)
-		pr, err := e.Prepare(context.Background(), "multipartList", map[string]any{"v": "1", "upload": "x"})
+		pr, err := e.Prepare(context.Background(), mustResolve(t, e, "multipartList"), map[string]any{"v": "1", "upload": "x"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func TestCorpusOperationsResolveAndBuild(t *testing.T) {
 					params[in.Name] = dummy(in.Type)
 				}
 			}
-			_, err = e.Prepare(context.Background(), full, params)
+			_, err = e.Prepare(context.Background(), op, params)
 			if se := spec.AsError(err); se != nil && os.Getenv("CORPUS_LOG") != "" {
 				t.Logf("KIND %s %s", se.Kind, se.Msg)
 			}

@@ -68,38 +68,9 @@ func decoderFor(format string) (decoder, bool) {
 	return nil, false
 }
 
-// contentFormat returns the data format a Content-Type names (json, xml,
-// yaml, csv or tsv), or "" for any other media type. It does not allocate
-// for the common lower-case values.
-func contentFormat(ct string) string {
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	mt := strings.ToLower(strings.TrimSpace(ct))
-	switch mt {
-	case "":
-		return ""
-	case "application/json":
-		return "json"
-	case "application/xml", "text/xml":
-		return "xml"
-	case "application/yaml", "application/x-yaml":
-		return "yaml"
-	case "text/csv":
-		return "csv"
-	case "text/tab-separated-values":
-		return "tsv"
-	}
-	switch {
-	case strings.HasSuffix(mt, "+json"):
-		return "json"
-	case strings.HasSuffix(mt, "+xml"):
-		return "xml"
-	case strings.HasSuffix(mt, "+yaml"):
-		return "yaml"
-	}
-	return ""
-}
+// contentFormat returns the data format a Content-Type names (the one
+// format table, spec.Formats).
+func contentFormat(ct string) string { return spec.ContentFormat(ct) }
 
 // contradicts reports whether a Content-Type format contradicts the
 // declared format (SPEC.md §9.1, Content-Type agreement).

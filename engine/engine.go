@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // Defaults of an Engine.
@@ -47,10 +49,12 @@ type Engine struct {
 	// bindings to the environment key they read (for --curl).
 	envKeys map[string]string
 
-	plans    []*plan
-	byRef    map[string][]*plan
-	ops      []*Operation
-	prefixes map[string]bool
+	// prog is the compiled capability; plans add the engine's compiled
+	// decoders to its operations.
+	prog  *program.Program
+	plans map[*program.Op]*plan
+	// bases are the parsed --base-uri overrides by namespace ("" = all).
+	bases map[string]*baseOverride
 
 	// digest remembers Digest challenges; tokens caches OAuth2 tokens.
 	digest digestCache
@@ -175,7 +179,6 @@ func New(c *spec.Capability, opts ...Option) (*Engine, error) {
 		sleep:     sleepCtx,
 		now:       time.Now,
 		jitter:    func(n time.Duration) time.Duration { return time.Duration(rand.Int64N(int64(n) + 1)) },
-		prefixes:  map[string]bool{"tools": true, "rest": true},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -203,18 +206,25 @@ func New(c *spec.Capability, opts ...Option) (*Engine, error) {
 	if e.lookup == nil {
 		e.lookup = os.LookupEnv
 	}
-	for _, x := range c.Exposes {
-		if x.Namespace != "" {
-			e.prefixes[x.Namespace] = true
-		}
-	}
 	if err := e.checkOptions(); err != nil {
 		return nil, err
 	}
 	e.client = e.wrapClient(e.client)
-	e.index()
+	e.compile(c)
 	return e, nil
 }
+
+// NewProgram is New for a capability already compiled (by
+// program.Compile): servers and the CLI compile once and share the
+// program.
+func NewProgram(p *program.Program, opts ...Option) (*Engine, error) {
+	if p == nil {
+		return nil, spec.Errorf(spec.KindUsage, "engine.NewProgram: nil program")
+	}
+	return New(p.Cap, append(opts, withProgram(p))...)
+}
+
+func withProgram(p *program.Program) Option { return func(e *Engine) { e.prog = p } }
 
 func (e *Engine) checkOptions() error {
 	var names []string
@@ -228,7 +238,7 @@ func (e *Engine) checkOptions() error {
 	for ns := range e.baseURIs {
 		if ns != "" && !known[ns] {
 			return &spec.Error{Kind: spec.KindUsage,
-				Msg:  "--base-uri names namespace `" + ns + "`, which the capability does not consume" + didYouMean(suggest(ns, names, 3)),
+				Msg:  "--base-uri names namespace `" + ns + "`, which the capability does not consume" + program.DidYouMean(program.Suggest(ns, names, 3)),
 				Hint: "namespaces: " + strings.Join(names, ", ")}
 		}
 	}
@@ -240,88 +250,51 @@ func (e *Engine) checkOptions() error {
 	return nil
 }
 
-// index builds the call plans and the reference table.
-func (e *Engine) index() {
-	e.byRef = map[string][]*plan{}
-	for _, r := range e.cap.Operations() {
-		p := e.newPlan(r)
-		e.plans = append(e.plans, p)
-		if r.Adapter.Shadowed || r.Op.Shadowed {
-			continue
-		}
-		for _, s := range p.spellings() {
-			e.byRef[s] = append(e.byRef[s], p)
-		}
+// compile compiles the capability (unless a program was given), the
+// engine's own part of each operation, and the --base-uri overrides.
+func (e *Engine) compile(c *spec.Capability) {
+	if e.prog == nil || e.prog.Cap != c {
+		e.prog = program.Compile(c)
 	}
-	for _, p := range e.plans {
-		if p.ref.Adapter.Shadowed || p.ref.Op.Shadowed {
-			continue
+	e.plans = make(map[*program.Op]*plan, len(e.prog.All))
+	for _, op := range e.prog.All {
+		e.plans[op] = newPlan(op)
+	}
+	e.bases = make(map[string]*baseOverride, len(e.baseURIs))
+	for ns, uri := range e.baseURIs {
+		t, _ := spec.ParseTemplate(strings.TrimRight(uri, "/"), spec.Pos{}, false, spec.URLTemplate)
+		o := &baseOverride{tmpl: t}
+		if t.IsLiteral() {
+			o.url = program.ParseBase(t.Src)
 		}
-		p.public.Ref = e.shortest(p)
-		e.ops = append(e.ops, p.public)
+		e.bases[ns] = o
 	}
 }
 
-func (p *plan) spellings() []string {
-	ns, res, op := p.ref.Adapter.Namespace, p.ref.Resource.Name, p.ref.Op.Name
-	return []string{op, ns + "." + op, ns + "." + res + "." + op}
+// baseOverride is a --base-uri value, parsed once.
+type baseOverride struct {
+	tmpl *spec.Template
+	url  *url.URL
 }
 
-func (e *Engine) shortest(p *plan) string {
-	s := p.spellings()
-	for _, x := range s {
-		if len(e.byRef[x]) == 1 {
-			return x
-		}
-	}
-	return s[2]
-}
+// Program returns the compiled capability the engine executes.
+func (e *Engine) Program() *program.Program { return e.prog }
 
 // Operations lists every callable operation in declaration order.
-func (e *Engine) Operations() []*Operation { return slices.Clone(e.ops) }
+func (e *Engine) Operations() []*Operation { return slices.Clone(e.prog.Operations()) }
 
 // Resolve finds the operation a reference names: op, namespace.op or
 // namespace.resource.op. Unknown and ambiguous references are usage
 // errors with suggestions.
-func (e *Engine) Resolve(ref string) (*Operation, error) {
-	p, err := e.resolve(ref)
-	if err != nil {
-		return nil, err
-	}
-	return p.public, nil
-}
+func (e *Engine) Resolve(ref string) (*Operation, error) { return e.prog.Resolve(ref) }
 
-func (e *Engine) resolve(ref string) (*plan, error) {
-	cands := e.byRef[ref]
-	switch len(cands) {
-	case 1:
-		return cands[0], nil
-	case 0:
-		for _, a := range e.cap.Consumes {
-			if len(a.Errors) > 0 && !a.Shadowed && strings.HasPrefix(ref, a.Namespace+".") {
-				d := a.Errors[0]
-				return nil, &spec.Error{Kind: spec.KindSpec, Ref: ref, Pos: d.Pos, Msg: d.Message, Hint: d.Hint}
-			}
-		}
-		all := make([]string, 0, len(e.ops))
-		for _, o := range e.ops {
-			all = append(all, o.Ref)
-		}
-		msg := "unknown operation `" + ref + "`"
-		if len(e.ops) == 0 {
-			return nil, &spec.Error{Kind: spec.KindUsage, Ref: ref, Msg: msg + ": the capability consumes no operation"}
-		}
-		return nil, &spec.Error{Kind: spec.KindUsage, Ref: ref, Msg: msg + didYouMean(suggest(ref, all, 3)),
-			Hint: "naftiko ops FILE lists the operations"}
-	default:
-		full := make([]string, len(cands))
-		for i, p := range cands {
-			full[i] = p.spellings()[2]
-		}
-		return nil, &spec.Error{Kind: spec.KindUsage, Ref: ref,
-			Msg:  "ambiguous: `" + ref + "` matches " + strings.Join(full, ", "),
-			Hint: "name one of them in full"}
+// plan returns the engine's plan of an operation of its program.
+func (e *Engine) plan(op *Operation) (*plan, error) {
+	p := e.plans[op]
+	if p == nil {
+		return nil, spec.Errorf(spec.KindUsage, "operation %s does not belong to this engine's capability", op.FullRef)
 	}
+	return p, nil
 }
 
 // Redact masks every secret the engine has seen in s.

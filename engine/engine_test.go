@@ -106,6 +106,16 @@ func newEngine(t testing.TB, c *spec.Capability, u *upstream, opts ...Option) *E
 	return e
 }
 
+// mustResolve resolves ref or fails the test.
+func mustResolve(t testing.TB, e *Engine, ref string) *Operation {
+	t.Helper()
+	op, err := e.Resolve(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return op
+}
+
 // wantErr checks an error's kind and exact message.
 func wantErr(t *testing.T, err error, kind spec.Kind, msg string) *spec.Error {
 	t.Helper()
@@ -368,8 +378,7 @@ capability:
 func TestMergedParametersHeadersCookiesAndOutputs(t *testing.T) {
 	c := parse(t, echoDoc)
 	u := newUpstream(t, jsonAnswer(200, `{"item":{"name":"Lamp","price":12.5,"tags":["a","b"]}}`))
-	e := newEngine(t, c, u, WithBaseURI("", ""), WithHeader("X-Extra", "1"))
-	e.baseURIs = map[string]string{"": u.URL + "/api/"}
+	e := newEngine(t, c, u, WithBaseURI("", u.URL+"/api/"), WithHeader("X-Extra", "1"))
 	res, err := e.Call(context.Background(), "getItem", map[string]any{
 		"id": "42", "fields": `["a","b c"]`, "verbose": "TRUE", "session": "s 1;x", "theme": "dark"})
 	if err != nil {
@@ -556,7 +565,7 @@ func TestDryRunRedactsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.Prepare(context.Background(), "CreateOrganizationMembership", map[string]any{"organization_id": "org_1", "body": `{"role":"org:member","echo":"sk_test_a&b<c>"}`})
+	p, err := e.Prepare(context.Background(), mustResolve(t, e, "CreateOrganizationMembership"), map[string]any{"organization_id": "org_1", "body": `{"role":"org:member","echo":"sk_test_a&b<c>"}`})
 	if err != nil {
 		t.Fatal(err)
 	}

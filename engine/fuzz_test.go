@@ -49,8 +49,12 @@ func FuzzRequest(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	op, err := e.Resolve("op")
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, id, q, tags, h string) {
-		pr, err := e.Prepare(context.Background(), "op", map[string]any{"id": id, "q": q, "tags": tags, "X-H": h, "c": h})
+		pr, err := e.Prepare(context.Background(), op, map[string]any{"id": id, "q": q, "tags": tags, "X-H": h, "c": h})
 		if err != nil {
 			var se *spec.Error
 			if !errors.As(err, &se) || se.Kind == spec.KindInternal {

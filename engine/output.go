@@ -16,7 +16,7 @@ import (
 // result decodes a 2xx answer and applies the output parameters.
 func (e *Engine) result(pr *Prepared, status int, header http.Header, body []byte) (*Result, error) {
 	res := &Result{Status: status, Header: header, Body: body}
-	op := pr.plan.ref.Op
+	op := pr.plan.Source.Op
 	var tree any
 	if len(body) > 0 && status != http.StatusNoContent && status != http.StatusResetContent && pr.Method != http.MethodHead {
 		t, err := e.decode(pr, op.OutputRawFormat, header.Get("Content-Type"), body)
@@ -185,11 +185,11 @@ func (e *Engine) callerAuth(pr *Prepared) bool {
 			return true
 		}
 	}
-	return pr.plan.hasAuthHdr
+	return pr.plan.HasAuthHeader
 }
 
 func (e *Engine) noAuthHint(pr *Prepared) string {
-	ns := pr.plan.ref.Adapter.Namespace
+	ns := pr.plan.Source.Adapter.Namespace
 	var b strings.Builder
 	fmt.Fprintf(&b, "namespace %s has no authentication block, so no credentials were sent.", ns)
 	vars := e.binds.Variables()

@@ -37,15 +37,15 @@ func (s *scope) lookup(name string) (value, bool, error) {
 	}
 	if i := strings.IndexByte(name, '.'); i > 0 {
 		pre, rest := name[:i], name[i+1:]
-		if s.e.prefixes[pre] || pre == s.p.ref.Adapter.Namespace {
+		if s.e.prog.Names.InputPrefix(pre, s.p.Namespace) {
 			if v, ok := s.vals[rest]; ok {
 				return v, true, nil
 			}
-			if _, ok := s.p.inputs[rest]; ok {
+			if _, ok := s.p.InputParams(rest); ok {
 				return value{}, false, nil
 			}
 		}
-		if s.e.binds.HasNamespace(pre) || pre == "env" {
+		if s.e.prog.Names.BindNamespace(pre) {
 			bv, err := s.e.binds.NSVar(s.ctx, pre, rest)
 			if err != nil {
 				return value{}, false, err
@@ -54,7 +54,7 @@ func (s *scope) lookup(name string) (value, bool, error) {
 			return secretValue(bv), true, nil
 		}
 	}
-	if s.e.binds.Has(name) {
+	if s.e.prog.Names.Bound(name) {
 		bv, err := s.e.binds.Var(s.ctx, name)
 		if err != nil {
 			return value{}, false, err
@@ -103,22 +103,22 @@ func (s *scope) missing(part spec.Part, w where) error {
 	}
 	input := name
 	if i := strings.IndexByte(name, '.'); i > 0 {
-		if pre := name[:i]; s.e.prefixes[pre] || pre == s.p.ref.Adapter.Namespace {
+		if pre := name[:i]; s.e.prog.Names.InputPrefix(pre, s.p.Namespace) {
 			input = name[i+1:]
 		}
 	}
-	if _, ok := s.p.inputs[input]; ok && w == inGeneral {
+	if _, ok := s.p.InputParams(input); ok && w == inGeneral {
 		return &spec.Error{Kind: spec.KindUsage, Pos: part.Pos,
 			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
 			Hint: "pass --param " + input + "=…"}
 	}
-	if _, ok := s.p.inputs[input]; ok {
+	if _, ok := s.p.InputParams(input); ok {
 		return &spec.Error{Kind: spec.KindUsage, Pos: part.Pos,
 			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
 			Hint: "pass --param " + input + "=…"}
 	}
-	for _, q := range s.p.params {
-		if q.name == name && q.in == "environment" {
+	for _, q := range s.p.Params {
+		if q.Name == name && q.In == "environment" {
 			return &spec.Error{Kind: spec.KindBinding, Pos: part.Pos,
 				Msg:  "environment variable " + name + " (an in: environment parameter, used by the template" + at + ") is not set",
 				Hint: "export " + name + "=… or pass --env-file with a line " + name + "=…"}
@@ -229,16 +229,16 @@ func (s *scope) data(d *spec.Data, leaf bool) (any, bool, error) {
 func (s *scope) requiredName(name string) bool {
 	input := name
 	if i := strings.IndexByte(name, '.'); i > 0 {
-		if pre := name[:i]; s.e.prefixes[pre] || pre == s.p.ref.Adapter.Namespace {
+		if pre := name[:i]; s.e.prog.Names.InputPrefix(pre, s.p.Namespace) {
 			input = name[i+1:]
 		}
 	}
-	ps, ok := s.p.inputs[input]
+	ps, ok := s.p.InputParams(input)
 	if !ok {
 		return true
 	}
 	for _, p := range ps {
-		if p.required {
+		if p.Required {
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // CallOption changes one call.
@@ -106,17 +107,40 @@ func (pr *Prepared) authQuery() []formField {
 // Call calls the operation ref with params and returns its result. params
 // values may be strings (converted by the declared type), []string for
 // repeated values, or JSON-typed values (int64, float64, bool, []any,
-// map[string]any) which keep their type.
+// map[string]any) which keep their type. Call resolves ref on every call:
+// programs that call one operation repeatedly resolve it once (Resolve)
+// and use CallOp.
 func (e *Engine) Call(ctx context.Context, ref string, params map[string]any, opts ...CallOption) (*Result, error) {
-	p, err := e.Prepare(ctx, ref, params, opts...)
+	op, err := e.Resolve(ref)
+	if err != nil {
+		return nil, e.finish(err, ref)
+	}
+	pr, err := e.prepare(ctx, op, ref, params, opts)
 	if err != nil {
 		return nil, err
 	}
-	return e.Send(ctx, p)
+	return e.Send(ctx, pr)
 }
 
-// Prepare builds the request Call would send, and sends nothing.
-func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any, opts ...CallOption) (pr *Prepared, err error) {
+// CallOp calls a resolved operation (from Resolve or Operations) with
+// params, like Call.
+func (e *Engine) CallOp(ctx context.Context, op *Operation, params map[string]any, opts ...CallOption) (*Result, error) {
+	pr, err := e.Prepare(ctx, op, params, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return e.Send(ctx, pr)
+}
+
+// Prepare builds the request CallOp would send, and sends nothing.
+func (e *Engine) Prepare(ctx context.Context, op *Operation, params map[string]any, opts ...CallOption) (*Prepared, error) {
+	if op == nil {
+		return nil, spec.Errorf(spec.KindUsage, "engine.Prepare: nil operation")
+	}
+	return e.prepare(ctx, op, op.Ref, params, opts)
+}
+
+func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params map[string]any, opts []CallOption) (pr *Prepared, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			pr, err = nil, &spec.Error{Kind: spec.KindInternal, Ref: ref, Msg: "panic while building the request: " + e.red.Redact(toString(r))}
@@ -131,7 +155,7 @@ func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any,
 			o(&cfg)
 		}
 	}
-	p, err := e.resolve(ref)
+	p, err := e.plan(op)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +168,7 @@ func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any,
 	if err := e.bindParams(s, params, cfg.hasRaw || cfg.bodyFile != ""); err != nil {
 		return nil, err
 	}
-	pr = &Prepared{Method: p.method, ref: ref, plan: p, e: e, Header: http.Header{}, noAuth: p.auth == nil}
+	pr = &Prepared{Method: p.Method, ref: ref, plan: p, e: e, Header: http.Header{}, noAuth: p.Auth == nil}
 
 	u, err := e.buildURL(s)
 	if err != nil {
@@ -159,8 +183,8 @@ func (e *Engine) Prepare(ctx context.Context, ref string, params map[string]any,
 	// Headers, lowest precedence first.
 	h := pr.Header
 	h.Set("User-Agent", e.userAgent)
-	h.Set("Accept", p.accept)
-	for _, hd := range p.headers {
+	h.Set("Accept", p.Accept)
+	for _, hd := range p.Headers {
 		v, err := s.text(hd.Value, inGeneral, nil)
 		if err != nil {
 			return nil, err
@@ -248,28 +272,28 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 	p := s.p
 	var unknown []string
 	for name := range params {
-		if _, ok := p.inputs[name]; !ok {
+		if _, ok := p.InputParams(name); !ok {
 			unknown = append(unknown, name)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		name := unknown[0]
-		msg := "unknown parameter `" + name + "` for " + p.spellings()[2] + didYouMean(suggest(name, p.inputNames, 2))
-		hint := "parameters: " + strings.Join(p.inputNames, ", ")
-		if len(p.inputNames) == 0 {
+		msg := "unknown parameter `" + name + "` for " + p.Spellings()[2] + program.DidYouMean(program.Suggest(name, p.InputNames, 2))
+		hint := "parameters: " + strings.Join(p.InputNames, ", ")
+		if len(p.InputNames) == 0 {
 			hint = "the operation takes no parameter"
 		}
 		if len(unknown) > 1 {
-			msg = "unknown parameters " + quoteList(unknown) + " for " + p.spellings()[2]
+			msg = "unknown parameters " + quoteList(unknown) + " for " + p.Spellings()[2]
 		}
 		return &spec.Error{Kind: spec.KindUsage, Msg: msg, Hint: hint}
 	}
 	var missing []string
-	for _, name := range p.inputNames {
+	for _, name := range p.InputNames {
 		raw, ok := params[name]
 		if ok && raw != nil {
-			v, err := convert(p.inputs[name][0], raw)
+			v, err := convert(p.ParamsOf(name)[0], raw)
 			if err != nil {
 				return &spec.Error{Kind: spec.KindUsage, Msg: "parameter " + name + ": " + err.Error()}
 			}
@@ -278,8 +302,8 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 				continue
 			}
 		}
-		for _, q := range p.inputs[name] {
-			if q.required && !(rawBody && q.in == "body") {
+		for _, q := range p.ParamsOf(name) {
+			if q.Required && !(rawBody && q.In == "body") {
 				missing = append(missing, name)
 				break
 			}
@@ -294,18 +318,18 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 			Hint: "pass " + flagList(missing)}
 	}
 	// Environment parameters, then computed values, in declaration order.
-	for _, q := range p.params {
-		if q.in == "environment" && q.value == nil {
-			if v, ok := s.e.binds.Env(q.name); ok {
-				s.vals[q.name] = secretValue(v)
+	for _, q := range p.Params {
+		if q.In == "environment" && q.Value == nil {
+			if v, ok := s.e.binds.Env(q.Name); ok {
+				s.vals[q.Name] = secretValue(v)
 			}
 		}
 	}
-	for _, q := range p.params {
-		if q.value == nil {
+	for _, q := range p.Params {
+		if q.Value == nil {
 			continue
 		}
-		v, omit, err := s.data(q.value, true)
+		v, omit, err := s.data(q.Value, true)
 		if err != nil {
 			return err
 		}
@@ -315,11 +339,11 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 		if o, ok := v.(*jsonv.Object); ok {
 			b, err := o.MarshalJSON()
 			if err != nil {
-				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 			}
 			v = string(b)
 		}
-		if q.in == "environment" {
+		if q.In == "environment" {
 			if str, ok := v.(string); ok {
 				e.red.Add(str)
 			}
@@ -328,7 +352,7 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 		if err != nil {
 			cv = value{v: v}
 		}
-		s.vals[q.name] = cv
+		s.vals[q.Name] = cv
 	}
 	return nil
 }
@@ -351,32 +375,30 @@ func flagList(names []string) string {
 
 // buildURL renders the base URI and the path (SPEC.md §6.5).
 func (e *Engine) buildURL(s *scope) (*url.URL, error) {
-	a := s.p.ref.Adapter
+	a := s.p.Source.Adapter
 	ns := a.Namespace
-	base, overridden := e.baseURIs[ns]
-	if !overridden {
-		base, overridden = e.baseURIs[""]
+	o := e.bases[ns]
+	if o == nil {
+		o = e.bases[""]
 	}
 	t := a.BaseURI
-	if overridden {
-		t, _ = spec.ParseTemplate(strings.TrimRight(base, "/"), spec.Pos{}, false, spec.URLTemplate)
-	} else if t == nil || t.Src == "" {
+	var u *url.URL
+	switch {
+	case o != nil:
+		t = o.tmpl
+		u = cloneURL(o.url)
+	case t == nil || t.Src == "":
 		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: "namespace " + ns + " has no baseUri; pass --base-uri",
 			Hint: "--base-uri https://api.example.com, or --base-uri " + ns + "=https://…"}
+	default:
+		u = cloneURL(s.p.Base)
 	}
-	var u *url.URL
-	if t.IsLiteral() {
-		s.p.baseOnce.Do(func() { s.p.base = parseBase(t.Src) })
-		if s.p.base != nil {
-			c := *s.p.base
-			u = &c
-		}
-	} else {
+	if !t.IsLiteral() {
 		rendered, err := e.renderBase(s, t)
 		if err != nil {
 			return nil, err
 		}
-		u = parseBase(rendered)
+		u = program.ParseBase(rendered)
 	}
 	if u == nil {
 		rendered, _ := e.renderBase(s, t)
@@ -388,7 +410,7 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 	// one segment each.
 	var parts [3]string
 	parts[0] = u.EscapedPath()
-	for i, t := range []*spec.Template{s.p.ref.Resource.PathTmpl, s.p.ref.Op.PathTmpl} {
+	for i, t := range []*spec.Template{s.p.Source.Resource.PathTmpl, s.p.Source.Op.PathTmpl} {
 		if t == nil {
 			continue
 		}
@@ -419,13 +441,13 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 	return u, nil
 }
 
-// parseBase parses an absolute http or https URL; nil when it is not one.
-func parseBase(s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+// cloneURL returns a copy of u, or nil.
+func cloneURL(u *url.URL) *url.URL {
+	if u == nil {
 		return nil
 	}
-	return u
+	c := *u
+	return &c
 }
 
 // renderBase renders a base URI: {{…}} per §5, single-brace {x} from the
@@ -447,7 +469,7 @@ func (e *Engine) renderBase(s *scope, t *spec.Template) (string, error) {
 	}
 	if !t.IsLiteral() {
 		if u, perr := url.Parse(out); perr == nil && !validHost(u.Host) {
-			return "", &spec.Error{Kind: spec.KindRequest, Msg: "baseUri of namespace " + s.p.ref.Adapter.Namespace + " renders to an invalid host " + quote(e.red.Redact(u.Host))}
+			return "", &spec.Error{Kind: spec.KindRequest, Msg: "baseUri of namespace " + s.p.Source.Adapter.Namespace + " renders to an invalid host " + quote(e.red.Redact(u.Host))}
 		}
 	}
 	return out, nil
@@ -525,11 +547,11 @@ func escape(s string, keep func(byte) bool) string {
 
 // buildQuery appends the query parameters in declaration order (§6.6).
 func (e *Engine) buildQuery(s *scope, qb *strings.Builder) error {
-	for _, q := range s.p.params {
-		if q.in != "query" {
+	for _, q := range s.p.Params {
+		if q.In != "query" {
 			continue
 		}
-		v, ok := s.vals[q.name]
+		v, ok := s.vals[q.Name]
 		if !ok || v.v == nil {
 			continue
 		}
@@ -537,17 +559,17 @@ func (e *Engine) buildQuery(s *scope, qb *strings.Builder) error {
 			for _, it := range items {
 				str, err := jsonv.Render(it)
 				if err != nil {
-					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 				}
-				addPair(qb, q.name, str)
+				addPair(qb, q.Name, str)
 			}
 			continue
 		}
 		str, err := v.render()
 		if err != nil {
-			return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+			return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 		}
-		addPair(qb, q.name, str)
+		addPair(qb, q.Name, str)
 	}
 	return nil
 }
@@ -564,16 +586,16 @@ func addPair(qb *strings.Builder, k, v string) {
 // paramHeaders sets header parameters: computed ones (computed=true, at the
 // level of operation headers) or caller-supplied ones (over auth).
 func (e *Engine) paramHeaders(s *scope, h http.Header, computed bool) error {
-	for _, q := range s.p.params {
-		if q.in != "header" || (q.value != nil) != computed {
+	for _, q := range s.p.Params {
+		if q.In != "header" || (q.Value != nil) != computed {
 			continue
 		}
-		v, ok := s.vals[q.name]
+		v, ok := s.vals[q.Name]
 		if !ok || v.v == nil {
 			continue
 		}
-		if !validHeaderName(q.name) {
-			return &spec.Error{Kind: spec.KindRequest, Msg: "header parameter name " + quote(q.name) + " is not a valid HTTP header name"}
+		if !validHeaderName(q.Name) {
+			return &spec.Error{Kind: spec.KindRequest, Msg: "header parameter name " + quote(q.Name) + " is not a valid HTTP header name"}
 		}
 		var str string
 		if items, isList := v.v.([]any); isList {
@@ -581,7 +603,7 @@ func (e *Engine) paramHeaders(s *scope, h http.Header, computed bool) error {
 			for _, it := range items {
 				x, err := jsonv.Render(it)
 				if err != nil {
-					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 				}
 				parts = append(parts, x)
 			}
@@ -589,17 +611,17 @@ func (e *Engine) paramHeaders(s *scope, h http.Header, computed bool) error {
 		} else {
 			x, err := v.render()
 			if err != nil {
-				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 			}
 			str = x
 		}
-		if binder.SensitiveHeader(q.name) {
+		if binder.SensitiveHeader(q.Name) {
 			e.red.Add(str)
 		}
-		if strings.EqualFold(q.name, "Cookie") && h.Get("Cookie") != "" {
+		if strings.EqualFold(q.Name, "Cookie") && h.Get("Cookie") != "" {
 			str = h.Get("Cookie") + "; " + str
 		}
-		h.Set(q.name, str)
+		h.Set(q.Name, str)
 	}
 	return nil
 }
@@ -607,19 +629,19 @@ func (e *Engine) paramHeaders(s *scope, h http.Header, computed bool) error {
 // cookies combines in: cookie parameters into one Cookie header (§6.7).
 func (e *Engine) cookies(s *scope, h http.Header) error {
 	var parts []string
-	for _, q := range s.p.params {
-		if q.in != "cookie" {
+	for _, q := range s.p.Params {
+		if q.In != "cookie" {
 			continue
 		}
-		v, ok := s.vals[q.name]
+		v, ok := s.vals[q.Name]
 		if !ok || v.v == nil {
 			continue
 		}
 		str, err := v.render()
 		if err != nil {
-			return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.name + ": " + err.Error()}
+			return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 		}
-		parts = append(parts, q.name+"="+escape(str, cookieOctet))
+		parts = append(parts, q.Name+"="+escape(str, cookieOctet))
 	}
 	if len(parts) == 0 {
 		return nil

@@ -109,16 +109,16 @@ func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, [
 	}
 	defer resp.Body.Close()
 	limit := e.maxResp
-	if m := pr.plan.ref.Op.MaxResponseSize; m > 0 {
+	if m := pr.plan.Source.Op.MaxResponseSize; m > 0 {
 		limit = m
-	} else if m := pr.plan.ref.Adapter.MaxResponseSize; m > 0 {
+	} else if m := pr.plan.Source.Adapter.MaxResponseSize; m > 0 {
 		limit = m
 	}
 	body, err := readCapped(resp.Body, limit, resp.ContentLength)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
 			return 0, nil, nil, retryInfo{}, &spec.Error{Kind: spec.KindTransport,
-				Msg:  fmt.Sprintf("response from %s exceeds the %s limit", pr.plan.spellings()[1], sizeText(limit)),
+				Msg:  fmt.Sprintf("response from %s exceeds the %s limit", pr.plan.Spellings()[1], sizeText(limit)),
 				Hint: "raise it with --max-response-size"}
 		}
 		return 0, nil, nil, retryInfo{}, transportError(err, actx)

@@ -19,7 +19,7 @@ type value struct {
 // rest is jsonv.Convert.
 func convert(p *param, in any) (value, error) {
 	if x, ok := in.([]string); ok {
-		if p.typ == "array" || p.typ == "any" && len(x) > 1 {
+		if p.Type == "array" || p.Type == "any" && len(x) > 1 {
 			items := make([]any, len(x))
 			for i, s := range x {
 				items[i] = s
@@ -31,7 +31,7 @@ func convert(p *param, in any) (value, error) {
 		}
 		in = x[0]
 	}
-	v, text, err := jsonv.Convert(p.typ, in)
+	v, text, err := jsonv.Convert(p.Type, in)
 	if err != nil {
 		return value{}, err
 	}

@@ -459,7 +459,7 @@ func (l *loader) urlPath(v *yaml.Node, resource bool) (string, *Template) {
 
 var stdMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
-var knownFormats = []string{"json", "xml", "yaml", "csv", "tsv", "psv", "html", "markdown", "text", "binary"}
+var knownFormats = FormatNames()
 
 func (l *loader) operation(r *Resource, it item) *Operation {
 	d, ok := l.entry(it, "an operation")

@@ -71,7 +71,7 @@ func (a *app) opHelp(c *cobra.Command, file, ref string, op *engine.Operation) {
 		tw.Flush()
 		fmt.Fprintln(w)
 	}
-	needsBody := callerBody(op)
+	needsBody := op.CallerBody
 	if needsBody != "" {
 		fmt.Fprintf(w, "Body:\n  the operation sends a %s body that the file does not describe: supply it with --body @file, --body - or --body TEXT\n\n", needsBody)
 	}
@@ -86,25 +86,6 @@ func (a *app) opHelp(c *cobra.Command, file, ref string, op *engine.Operation) {
 	}
 	fmt.Fprint(w, "\n\n")
 	printFlags(w, c)
-}
-
-// callerBody returns the body type of an operation that declares a body
-// with neither data nor in: body inputs, so the caller must supply it with
-// --body; "" otherwise.
-func callerBody(op *engine.Operation) string {
-	b := op.Source.Op.Body
-	if b == nil || b.Data != nil {
-		return ""
-	}
-	for _, in := range op.Inputs {
-		if in.In == "body" {
-			return ""
-		}
-	}
-	if b.Type == "" {
-		return "json"
-	}
-	return b.Type
 }
 
 // fileHelp prints the help of "naftiko run FILE": the operations of FILE.

@@ -226,7 +226,7 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	// Values are read only once the operation is known, so that a mistyped
 	// operation does not wait for stdin.
 	params := map[string]any{}
-	parts := multipartInputs(op)
+	parts := op.Multipart
 	for _, p := range raw {
 		var v string
 		var err error
@@ -260,9 +260,9 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	}
 
 	if f.dryRun || f.curl {
-		p, err := e.Prepare(ctx, ref, params, callOpts...)
+		p, err := e.Prepare(ctx, op, params, callOpts...)
 		if err != nil {
-			return err
+			return asTyped(err, op, ref)
 		}
 		write := p.Dump
 		if f.curl {
@@ -275,8 +275,9 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return nil
 	}
 
-	res, err := e.Call(ctx, ref, params, callOpts...)
+	res, err := e.CallOp(ctx, op, params, callOpts...)
 	if err != nil {
+		err = asTyped(err, op, ref)
 		var se *spec.Error
 		if errors.As(err, &se) && se.Kind == spec.KindUpstream {
 			a.writeErrorBody(se, f.output)
@@ -284,6 +285,16 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return err
 	}
 	return a.writeResult(res, f.output)
+}
+
+// asTyped words an error of a call of op with the reference as the user
+// typed it, rather than the operation's shortest reference.
+func asTyped(err error, op *engine.Operation, ref string) error {
+	if se := spec.AsError(err); se.Ref == op.Ref {
+		se.Ref = ref
+		return se
+	}
+	return err
 }
 
 // paramValue reads the value of --param name=value, following @path, -
@@ -319,23 +330,6 @@ func eachUpstreamFlag(headers, baseURIs []string, header, baseURI func(a, b stri
 		baseURI(ns, uri)
 	}
 	return nil
-}
-
-// multipartInputs names the inputs of an operation that become parts of a
-// multipart body: for them, --param name=@path sends the file as a file
-// part, streamed, instead of reading it into the value.
-func multipartInputs(op *engine.Operation) map[string]bool {
-	b := op.Source.Op.Body
-	if b == nil || b.Type != "multipartForm" || b.Data != nil {
-		return nil
-	}
-	parts := map[string]bool{}
-	for _, in := range op.Inputs {
-		if in.In == "body" {
-			parts[in.Name] = true
-		}
-	}
-	return parts
 }
 
 // partValue reads the value of --param name=value for a multipart part:

@@ -1,0 +1,62 @@
+package program
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/internal/vocab"
+)
+
+// Suggest returns up to three candidates close to name: equal ignoring
+// case first, then within Levenshtein distance 1…maxDist, then those
+// containing name or contained in it. It is the one did-you-mean of
+// naftiko's runtimes.
+func Suggest(name string, candidates []string, maxDist int) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(c string) {
+		if !seen[c] && len(out) < 3 {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	lower := strings.ToLower(name)
+	for _, c := range candidates {
+		if strings.ToLower(c) == lower {
+			add(c)
+		}
+	}
+	for d := 1; d <= maxDist; d++ {
+		for _, c := range candidates {
+			if vocab.Distance(lower, strings.ToLower(c)) == d {
+				add(c)
+			}
+		}
+	}
+	if lower != "" {
+		for _, c := range candidates {
+			lc := strings.ToLower(c)
+			if strings.Contains(lc, lower) || strings.Contains(lower, lc) {
+				add(c)
+			}
+		}
+	}
+	return out
+}
+
+// DidYouMean words suggestions as " (did you mean `a` or `b`?)", or "".
+func DidYouMean(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = "`" + v + "`"
+	}
+	return fmt.Sprintf(" (did you mean %s?)", strings.Join(q, " or "))
+}
+
+// FormatAccept returns the Accept header of an outputRawFormat, from the
+// one format table (spec.Formats).
+func FormatAccept(format string) string { return spec.FormatAccept(format) }
