@@ -277,6 +277,11 @@ type baseOverride struct {
 	url  *url.URL
 }
 
+// Binder returns the engine's binder: the bound variables with every
+// provider registered with WithBindProvider, their secrets registered with
+// the engine's redactor. Servers resolve their own templates with it.
+func (e *Engine) Binder() *binder.Binder { return e.binds }
+
 // Program returns the compiled capability the engine executes.
 func (e *Engine) Program() *program.Program { return e.prog }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/naftiko/naftiko/engine"
 	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // element is an exposed element ready to run: a REST operation, an MCP
@@ -28,15 +29,23 @@ type element struct {
 	beh *spec.Behavior
 	// outputs shape the result: the element's own, else the function's.
 	outputs []*spec.Output
-	// target is the consumed operation of a call, resolved by the engine.
+	// target is the consumed operation of a call.
 	target *engine.Operation
-	// ref is the unambiguous reference the engine is called with.
-	ref string
+	// with are the compiled `with` values of the call.
+	with []*program.With
+	// function is the aggregate function a `call` names (functionErr when
+	// it cannot run).
+	function    *element
+	functionErr error
 	// generated elements pass their arguments to the call unchanged.
 	generated bool
-	// stepTargets are the engine operations of call steps, by step index.
+	// stepTargets are the operations of call steps, stepWith their
+	// compiled `with` values, lookupThis the compiled $this of lookup
+	// steps, by step index; mappingThis the $this of mappings.
 	stepTargets []*engine.Operation
-	stepRefs    []string
+	stepWith    [][]*program.With
+	lookupThis  []*program.Value
+	mappingThis []*program.Value
 }
 
 // outcome is the result of running an element.
@@ -81,9 +90,7 @@ func (inv *invocation) input(name string) (any, bool) {
 
 // prefixed reports whether P is a prefix naming this element's inputs:
 // tools, rest or the adapter's namespace.
-func (inv *invocation) prefixed(p string) bool {
-	return p == "tools" || p == "rest" || (p == inv.el.ns && p != "")
-}
+func (inv *invocation) prefixed(p string) bool { return inv.s.prog.Names.ElementPrefix(p, inv.el.ns) }
 
 // run executes the element.
 func (inv *invocation) run() (*outcome, error) {
@@ -93,7 +100,7 @@ func (inv *invocation) run() (*outcome, error) {
 		return inv.call()
 	case b.Call != "" && (b.Target != nil || b.CallFunction != nil):
 		if b.CallFunction != nil && b.Target == nil {
-			return inv.runFunction(b.CallFunction)
+			return inv.runFunction()
 		}
 		return inv.call()
 	case len(b.Steps) > 0:
@@ -109,12 +116,11 @@ func (inv *invocation) run() (*outcome, error) {
 }
 
 // runFunction runs an aggregate function reached through `call`.
-func (inv *invocation) runFunction(f *spec.Function) (*outcome, error) {
-	el, err := inv.s.functionElement(f, inv.el.ns)
-	if err != nil {
-		return nil, err
+func (inv *invocation) runFunction() (*outcome, error) {
+	if inv.el.functionErr != nil {
+		return nil, inv.el.functionErr
 	}
-	sub := &invocation{s: inv.s, ctx: inv.ctx, el: el, args: inv.args, implicit: inv.implicit}
+	sub := &invocation{s: inv.s, ctx: inv.ctx, el: inv.el.function, args: inv.args, implicit: inv.implicit}
 	return sub.run()
 }
 
@@ -126,12 +132,12 @@ func (inv *invocation) call() (*outcome, error) {
 	if el.generated {
 		params = inv.args
 	} else {
-		params, err = inv.withParams(inv.el.beh.With, el.target)
+		params, err = inv.withParams(el.with, el.target)
 		if err != nil {
 			return nil, err
 		}
 	}
-	res, err := inv.s.eng.Call(inv.ctx, el.ref, params)
+	res, err := inv.s.eng.CallOp(inv.ctx, el.target, params)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +153,7 @@ func (inv *invocation) call() (*outcome, error) {
 // withParams evaluates `with` against the invocation and adds the inputs
 // whose name equals a target parameter that `with` does not mention.
 // Keys the target does not have are ignored.
-func (inv *invocation) withParams(with []*spec.WithValue, target *engine.Operation) (map[string]any, error) {
+func (inv *invocation) withParams(with []*program.With, target *engine.Operation) (map[string]any, error) {
 	params := map[string]any{}
 	known := map[string]bool{}
 	if target != nil {
@@ -161,7 +167,7 @@ func (inv *invocation) withParams(with []*spec.WithValue, target *engine.Operati
 		if target != nil && !known[w.Name] {
 			continue
 		}
-		v, ok, err := inv.dataValue(w.Value)
+		v, ok, err := inv.value(w.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -182,103 +188,57 @@ func (inv *invocation) withParams(with []*spec.WithValue, target *engine.Operati
 	return params, nil
 }
 
-// dataValue evaluates a `with` value (or one leaf of a structured one).
-// ok is false when the value is absent and the key must not be set.
-func (inv *invocation) dataValue(d *spec.Data) (any, bool, error) {
-	switch d.Kind {
-	case spec.DataNull:
+// value evaluates a compiled `with` value (or one leaf of a structured
+// one). ok is false when the value is absent and the key must not be set.
+func (inv *invocation) value(v *program.Value) (any, bool, error) {
+	switch v.Kind {
+	case program.ValueAbsent:
 		return nil, false, nil
-	case spec.DataBool:
-		return d.Text == "true", true, nil
-	case spec.DataNumber:
-		return jsonv.Number(d.Text), true, nil
-	case spec.DataMap:
-		m := make(map[string]any, len(d.Keys))
-		for i, k := range d.Keys {
-			v, ok, err := inv.dataValue(d.Vals[i])
+	case program.ValueLiteral:
+		return v.Lit, true, nil
+	case program.ValueNumber:
+		return jsonv.Number(v.Lit.(string)), true, nil
+	case program.ValueMap:
+		m := make(map[string]any, len(v.Keys))
+		for i, k := range v.Keys {
+			x, ok, err := inv.value(v.Vals[i])
 			if err != nil {
 				return nil, false, err
 			}
 			if ok {
-				m[k] = v
+				m[k] = x
 			}
 		}
 		return m, true, nil
-	case spec.DataList:
-		l := make([]any, 0, len(d.Items))
-		for _, it := range d.Items {
-			v, ok, err := inv.dataValue(it)
+	case program.ValueList:
+		l := make([]any, 0, len(v.Vals))
+		for _, it := range v.Vals {
+			x, ok, err := inv.value(it)
 			if err != nil {
 				return nil, false, err
 			}
 			if ok {
-				l = append(l, v)
+				l = append(l, x)
 			}
 		}
 		return l, true, nil
-	}
-	return inv.stringValue(d.Text, d.Tmpl)
-}
-
-// stringValue evaluates a string `with` value: a template, a reference
-// (tools.x, rest.x, NAMESPACE.x, $this.X.Y, $.step.path, env.VAR) or a
-// literal.
-func (inv *invocation) stringValue(text string, t *spec.Template) (any, bool, error) {
-	if t != nil && !t.IsLiteral() {
-		return inv.template(t)
-	}
-	s := strings.TrimSpace(text)
-	if rest, ok := strings.CutPrefix(s, "$this."); ok {
-		return inv.this(rest)
-	}
-	if strings.HasPrefix(s, "$.") && inv.steps != nil {
-		p, err := spec.CompilePath(s, spec.Pos{})
-		if err == nil {
-			v := p.Get(inv.steps)
-			return v, v != nil, nil
-		}
-	}
-	if pre, name, ok := strings.Cut(s, "."); ok && name != "" && !strings.ContainsAny(s, " /:") {
-		switch {
-		case inv.prefixed(pre):
-			v, ok := inv.input(name)
-			return v, ok, nil
-		case pre == "env" || pre == "$env":
-			bv, err := inv.s.binds.NSVar(inv.ctx, "env", name)
-			if err != nil {
-				return nil, false, err
-			}
-			return bv.Reveal(), true, nil
-		case inv.steps != nil && inv.hasStep(pre):
-			v := navigate(inv.steps[pre], name)
-			return v, v != nil, nil
-		}
-	}
-	return text, true, nil
-}
-
-func (inv *invocation) hasStep(name string) bool {
-	_, ok := inv.steps[name]
-	return ok
-}
-
-// this resolves $this.X.Y (SPEC.md §12.2): a step's result, a caller
-// input, or a bound variable.
-func (inv *invocation) this(ref string) (any, bool, error) {
-	x, y, _ := strings.Cut(ref, ".")
-	switch {
-	case inv.steps != nil && inv.hasStep(x):
-		v := navigate(inv.steps[x], y)
-		return v, v != nil, nil
-	case inv.prefixed(x):
-		v, ok := inv.input(y)
-		return v, ok, nil
-	case x == "env" || inv.s.binds.HasNamespace(x):
-		bv, err := inv.s.binds.NSVar(inv.ctx, x, y)
+	case program.ValueTemplate:
+		return inv.template(v.Tmpl)
+	case program.ValueInput:
+		x, ok := inv.input(v.Name)
+		return x, ok, nil
+	case program.ValueVar:
+		bv, err := inv.s.binds.NSVar(inv.ctx, v.Prefix, v.Name)
 		if err != nil {
 			return nil, false, err
 		}
 		return bv.Reveal(), true, nil
+	case program.ValueStep:
+		x := navigate(inv.steps[v.Prefix], v.Name)
+		return x, x != nil, nil
+	case program.ValuePath:
+		x := v.Path.Get(inv.steps)
+		return x, x != nil, nil
 	}
 	return nil, false, nil
 }
@@ -318,11 +278,11 @@ func (inv *invocation) lookup(name string) (any, bool, error) {
 			v, ok := inv.input(rest)
 			return v, ok, nil
 		}
-		if inv.steps != nil && inv.hasStep(pre) {
+		if _, ok := inv.steps[pre]; ok {
 			v := navigate(inv.steps[pre], rest)
 			return v, v != nil, nil
 		}
-		if pre == "env" || inv.s.binds.HasNamespace(pre) {
+		if inv.s.prog.Names.BindNamespace(pre) {
 			bv, err := inv.s.binds.NSVar(inv.ctx, pre, rest)
 			if err != nil {
 				return nil, false, err
@@ -330,7 +290,7 @@ func (inv *invocation) lookup(name string) (any, bool, error) {
 			return bv.Reveal(), true, nil
 		}
 	}
-	if inv.s.binds.Has(name) {
+	if inv.s.prog.Names.Bound(name) {
 		bv, err := inv.s.binds.Var(inv.ctx, name)
 		if err != nil {
 			return nil, false, err
@@ -380,11 +340,11 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 		case "call":
 			target := inv.el.stepTargets[i]
 			ns = target.Namespace
-			params, err := inv.withParams(st.With, target)
+			params, err := inv.withParams(inv.el.stepWith[i], target)
 			if err != nil {
 				return nil, err
 			}
-			res, err := inv.s.eng.Call(inv.ctx, inv.el.stepRefs[i], params)
+			res, err := inv.s.eng.CallOp(inv.ctx, target, params)
 			inv.s.m.stepDur.with("call", ns).observe(time.Since(start))
 			if err != nil {
 				return nil, err
@@ -392,7 +352,7 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 			v = res.Value
 		case "lookup":
 			var err error
-			v, err = inv.lookupStep(st)
+			v, err = inv.lookupStep(st, inv.el.lookupThis[i])
 			inv.s.m.stepDur.with("lookup", "").observe(time.Since(start))
 			if err != nil {
 				return nil, err
@@ -406,13 +366,13 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 	result := last
 	if len(b.Mappings) > 0 {
 		obj := map[string]any{}
-		for _, m := range b.Mappings {
+		for i, m := range b.Mappings {
 			var v any
 			switch {
 			case m.Path != nil:
 				v = m.Path.Get(stepContext(inv.steps))
-			case m.This != "":
-				v, _, _ = inv.this(m.This)
+			case inv.el.mappingThis[i] != nil:
+				v, _, _ = inv.value(inv.el.mappingThis[i])
 			}
 			setDotted(obj, m.TargetName, v)
 		}
@@ -477,7 +437,7 @@ func setDotted(obj map[string]any, name string, v any) {
 }
 
 // lookupStep runs a lookup step (SPEC.md §12.1).
-func (inv *invocation) lookupStep(st *spec.Step) (any, error) {
+func (inv *invocation) lookupStep(st *spec.Step, this *program.Value) (any, error) {
 	var table []any
 	switch x := inv.steps[st.Index].(type) {
 	case []any:
@@ -490,8 +450,8 @@ func (inv *invocation) lookupStep(st *spec.Step) (any, error) {
 	switch {
 	case st.LookupPath != nil:
 		want = st.LookupPath.Get(stepContext(inv.steps))
-	case st.LookupThis != "":
-		want, _, _ = inv.this(st.LookupThis)
+	case this != nil:
+		want, _, _ = inv.value(this)
 	case st.LookupTmpl != nil:
 		v, _, err := inv.template(st.LookupTmpl)
 		if err != nil {

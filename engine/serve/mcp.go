@@ -92,7 +92,7 @@ func (s *Server) generatedMCP() *mcpAdapter {
 			continue
 		}
 		name := uniqueName(toolName(op.Name), used)
-		el := &element{name: name, description: op.Description, target: op, ref: op.Ref, generated: true,
+		el := &element{name: name, description: op.Description, target: op, generated: true,
 			beh: &spec.Behavior{Call: op.Ref}}
 		var inputs []toolInput
 		for _, in := range op.Inputs {

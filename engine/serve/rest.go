@@ -13,6 +13,7 @@ import (
 
 	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // restAdapter serves the routes of one REST adapter (SPEC.md §11.2).
@@ -47,6 +48,9 @@ type restOp struct {
 	el     *element
 	op     *spec.RestOperation
 	inputs []*spec.ExposedParam
+	// static are the compiled static values of inputs, by index (nil for
+	// inputs read from the request).
+	static []*program.Value
 	id     string
 }
 
@@ -77,7 +81,13 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 				s.log.Warn("REST operation declared twice; the first is served", "adapter", x.Namespace, "route", o.Method+" "+full)
 				continue
 			}
-			rt.ops[o.Method] = &restOp{el: el, op: o, inputs: el.inputs, id: full + " " + o.Method}
+			ro := &restOp{el: el, op: o, inputs: el.inputs, id: full + " " + o.Method, static: make([]*program.Value, len(el.inputs))}
+			for i, p := range el.inputs {
+				if p.Value != nil {
+					ro.static[i] = s.prog.CompileValue(p.Value, program.Scope{Own: x.Namespace})
+				}
+			}
+			rt.ops[o.Method] = ro
 		}
 		if f := r.Forward; f != nil {
 			if len(f.Errors) > 0 {
@@ -337,7 +347,7 @@ func (a *restAdapter) serveOp(w http.ResponseWriter, r *http.Request, op *restOp
 // §11.2): static values win, then path, query, header, cookie or body.
 func (a *restAdapter) readInputs(inv *invocation, r *http.Request, op *restOp, pathVals map[string]string, query url.Values, body any) error {
 	var missing []string
-	for _, p := range op.inputs {
+	for i, p := range op.inputs {
 		var v any
 		found := false
 		in := p.In
@@ -349,7 +359,7 @@ func (a *restAdapter) readInputs(inv *invocation, r *http.Request, op *restOp, p
 		}
 		switch {
 		case p.Value != nil:
-			x, ok, err := inv.dataValue(p.Value)
+			x, ok, err := inv.value(op.static[i])
 			if err != nil {
 				return err
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/engine"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // Defaults of a Server.
@@ -169,6 +170,7 @@ func WithShutdownTimeout(d time.Duration) Option {
 type Server struct {
 	cap     *spec.Capability
 	eng     *engine.Engine
+	prog    *program.Program
 	binds   *binder.Binder
 	client  *http.Client
 	log     *slog.Logger
@@ -255,16 +257,16 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 		s.headers = append(s.headers, extraHeader{name: http.CanonicalHeaderKey(strings.TrimSpace(h[0])), value: t})
 	}
 	eopts = append(eopts, cfg.engineOpts...)
-	e, err := engine.New(c, eopts...)
+	s.prog = program.Compile(c)
+	e, err := engine.NewProgram(s.prog, eopts...)
 	if err != nil {
 		return nil, err
 	}
 	s.eng = e
-	var bopts []binder.Option
-	if cfg.lookup != nil {
-		bopts = append(bopts, binder.WithLookup(cfg.lookup))
-	}
-	s.binds = binder.New(c.Binds, c.Dir, bopts...)
+	// One binder, the engine's, with every provider registered through
+	// WithEngineOptions: `with` values, tool arguments, steps, inbound
+	// authentication and consumed authentication resolve alike.
+	s.binds = e.Binder()
 	s.build()
 	return s, nil
 }

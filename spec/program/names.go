@@ -47,6 +47,13 @@ func (n *Names) InputPrefix(pre, own string) bool {
 	return n.prefixes[pre] || (pre == own && own != "")
 }
 
+// ElementPrefix reports whether pre.x names the input x of an exposed
+// element of the adapter own (SPEC.md §11.2): tools, rest or own. Unlike
+// InputPrefix, another adapter's namespace is not an input prefix there.
+func (n *Names) ElementPrefix(pre, own string) bool {
+	return pre == "tools" || pre == "rest" || (pre == own && own != "")
+}
+
 // Kind is what a placeholder name designates.
 type Kind int
 
