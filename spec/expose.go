@@ -671,7 +671,7 @@ func (l *loader) exposedOutput(it item) *Output {
 		o.Properties = l.exposedOutputs(v)
 	}
 	if v := fs.get("items"); v != nil {
-		o.Items = l.exposedOutput(item{val: v})
+		o.Items = l.exposedItems(v)
 	}
 	if v := fs.get("maxLength"); v != nil {
 		if n, ok := l.integer(v, "maxLength"); ok && n > 0 {
@@ -679,6 +679,35 @@ func (l *loader) exposedOutput(it item) *Output {
 		}
 	}
 	return o
+}
+
+// exposedItems reads the `items` of an array output: one output schema, or
+// (beta5) a mapping of field schemas ({fullName: {type: string}, type:
+// {type: string}}), read as an object with those properties.
+func (l *loader) exposedItems(v *yaml.Node) *Output {
+	if d := deref(v); fieldSchemas(d) {
+		return &Output{Type: "object", Properties: l.exposedOutputs(d), Pos: l.at(d)}
+	}
+	return l.exposedOutput(item{val: v})
+}
+
+// fieldSchemas reports whether an `items` mapping is written as field
+// schemas: every value is a mapping, and `type`, when present, is one too
+// (a field named "type"), so that it is not the {type, properties, …} form.
+func fieldSchemas(d *yaml.Node) bool {
+	if d == nil || d.Kind != yaml.MappingNode || len(d.Content) == 0 {
+		return false
+	}
+	ps := pairs(d)
+	for i := 0; i+1 < len(ps); i += 2 {
+		if dv := deref(ps[i+1]); dv == nil || dv.Kind != yaml.MappingNode {
+			return false
+		}
+		if k, _ := keyText(ps[i]); k == "properties" || k == "items" || k == "mapping" || k == "const" {
+			return false
+		}
+	}
+	return true
 }
 
 // ---------------------------------------------------------------------------

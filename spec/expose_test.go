@@ -175,3 +175,47 @@ func FuzzExposes(f *testing.F) {
 		}
 	})
 }
+
+// beta5 writes the items of an array output as a mapping of field schemas,
+// a field named `type` included.
+func TestExposedItemsFieldSchemas(t *testing.T) {
+	c := load(t, `ikanos: "1.0.0-beta5"
+capability:
+  exposes:
+  - type: mcp
+    port: 3001
+    namespace: tools
+    tools:
+      manifest:
+        description: d
+        steps:
+          s: {type: call, call: x.y}
+        outputParameters:
+          cargo:
+            type: array
+            items:
+              type: {type: string}
+              weight: {type: number}
+          plain:
+            type: array
+            items: {type: object, properties: {a: {type: string}}}
+`)
+	outs := c.Exposes[0].Tools[0].OutputParameters
+	if len(outs) != 2 {
+		t.Fatalf("%d outputs", len(outs))
+	}
+	it := outs[0].Items
+	if it == nil || it.Type != "object" || len(it.Properties) != 2 ||
+		it.Properties[0].Name != "type" || it.Properties[0].Type != "string" ||
+		it.Properties[1].Name != "weight" || it.Properties[1].Type != "number" {
+		t.Fatalf("field-schema items read as %+v", it)
+	}
+	if p := outs[1].Items; p == nil || p.Type != "object" || len(p.Properties) != 1 || p.Properties[0].Name != "a" {
+		t.Fatalf("schema items read as %+v", p)
+	}
+	for _, d := range c.Diagnostics {
+		if d.Rule == "unknown-field" || d.Rule == "wrong-kind" {
+			t.Errorf("diagnostic %v", d)
+		}
+	}
+}

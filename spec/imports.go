@@ -127,6 +127,11 @@ func (l *loader) importOne(at, locV *yaml.Node, ns, loc, as string) []*Adapter {
 			return []*Adapter{&cp}
 		}
 	}
+	if len(f.adapters) == 0 {
+		l.warn(locV, "import-not-found", fmt.Sprintf("%s has no consumes entries", loc), "")
+		return []*Adapter{l.placeholder(at, local, loc,
+			fmt.Sprintf("namespace %s is imported from %s, which has no consumes entries", local, loc))}
+	}
 	l.warn(locV, "import-not-found", fmt.Sprintf("%s declares no consumes adapter `%s`", loc, ns), "")
 	return []*Adapter{l.placeholder(at, local, loc,
 		fmt.Sprintf("namespace %s is imported from %s, which does not declare it", local, loc))}

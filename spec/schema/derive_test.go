@@ -358,6 +358,7 @@ func deriveIkanos(doc *jobj) {
 		{"RestOperation", "inputParameters"}, {"McpExposes", "tools"}, {"McpExposes", "resources"},
 		{"McpExposes", "prompts"}, {"McpTool", "inputParameters"}, {"McpPrompt", "arguments"},
 		{"Aggregate", "functions"}, {"Function", "inputParameters"},
+		{"SkillExposes", "skills"}, {"Skill", "tools"},
 	} {
 		namedList(defs.obj(p[0], "properties", p[1]))
 	}
@@ -430,6 +431,16 @@ func deriveIkanos(doc *jobj) {
 	ro.set("responses", newObj("type", "object"))
 	ro.set("responseBinary", newObj("type", "object"))
 	defs.obj("Function", "properties").set("outputMediaType", str())
+	// beta5: a skill adapter describes itself; an orchestrated array's
+	// items may be written as a mapping of field schemas.
+	defs.obj("SkillExposes", "properties").set("description", str())
+	notRequired(defs.obj("Skill"), "name")
+	notRequired(defs.obj("SkillTool"), "name")
+	// namespace.resource.operation references are accepted (SPEC.md §6.1).
+	defs.obj("CallRef").set("pattern", `^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+){1,2}$`)
+	oa := defs.obj("OrchestratedArray", "properties", "items")
+	oa.set("type", []any{"array", "object"})
+	oa.set("additionalProperties", newObj("$ref", "#/$defs/OrchestratedOutput"))
 	agg := defs.obj("Aggregate")
 	agg.obj("properties").set("flows", agg.obj("properties").get("functions"))
 	agg.set("required", []any{"namespace"})

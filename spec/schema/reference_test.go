@@ -1,0 +1,151 @@
+package schema
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// referenceDir is the reference engine's tutorial and fixtures
+// (../shared/reference from the repository root). Tests skip when it is
+// absent, and fail when env CI is set, since CI provides it.
+func referenceDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../../../shared/reference")
+	if err == nil {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return dir
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("the reference tutorial and fixtures are missing at %s (CI provides ../shared/reference)", dir)
+	}
+	t.Skipf("no reference tutorial at %s", dir)
+	return ""
+}
+
+// counts returns the errors (fatal included) and the diagnostics of the
+// rules that mean "naftiko does not understand this shape". A missing field
+// the reference's own schema requires (resources and prompts without
+// `display` in the MCP fixtures) is a fair warning, not a shape naftiko
+// misreads.
+func counts(ds []spec.Diagnostic) (errs int, shape []spec.Diagnostic) {
+	for _, d := range ds {
+		if d.Severity == spec.SeverityError || d.Severity == spec.SeverityFatal {
+			errs++
+		}
+		if d.Rule == "unknown-field" || d.Rule == "wrong-kind" || (d.Rule == "schema" && d.Severity != spec.SeverityInfo &&
+			!strings.Contains(d.Message, "which the ikanos schema requires")) {
+			shape = append(shape, d)
+		}
+	}
+	return errs, shape
+}
+
+// TestReferenceTutorialValidates: every step of the reference tutorial
+// validates with 0 errors and no unknown-field, wrong-kind or schema
+// diagnostics.
+func TestReferenceTutorialValidates(t *testing.T) {
+	dir := referenceDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "tutorial", "step-*.yml"))
+	if len(files) != 11 {
+		t.Fatalf("%d tutorial steps, want 11", len(files))
+	}
+	for _, f := range files {
+		errs, shape := counts(ValidateFile(f, ValidateOptions{}))
+		if errs != 0 || len(shape) != 0 {
+			t.Errorf("%s: %d errors; shape diagnostics %v", filepath.Base(f), errs, shape)
+		}
+	}
+}
+
+// The fixtures that only make sense imported into another document: they
+// call consumed namespaces declared elsewhere.
+var fragmentFixtures = map[string]bool{
+	"imports/aggregates/shared.aggregates.yml": true,
+	"imports/exposes/shared-servers.yml":       true,
+	"imports/exposes/shared.exposes.yml":       true,
+}
+
+// TestReferenceFixturesLoad: every fixture of the reference engine loads
+// with 0 errors and no shape diagnostics, except fragments (only
+// unresolved calls) and the files invalid on purpose (refused with the
+// reason the reference gives, see TestReferenceFixturesRefused).
+func TestReferenceFixturesLoad(t *testing.T) {
+	dir := filepath.Join(referenceDir(t), "fixtures")
+	var n int
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "imports/invalid/") || rel == "aggregates/aggregate-invalid-ref.yaml" {
+			return nil
+		}
+		n++
+		ds := ValidateFile(path, ValidateOptions{})
+		errs, shape := counts(ds)
+		if fragmentFixtures[rel] {
+			for _, d := range ds {
+				if d.Severity >= spec.SeverityError && d.Rule != "call-unresolved" {
+					t.Errorf("%s: %v", rel, d)
+				}
+			}
+			errs = 0
+		}
+		if errs != 0 || len(shape) != 0 {
+			t.Errorf("%s: %d errors; shape diagnostics %v", rel, errs, shape)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 36 {
+		t.Errorf("%d fixtures loaded, want at least 36", n)
+	}
+}
+
+// TestReferenceFixturesRefused: the fixtures invalid on purpose are
+// refused for the reason the reference's tests give.
+func TestReferenceFixturesRefused(t *testing.T) {
+	dir := filepath.Join(referenceDir(t), "fixtures")
+	// aggregate-invalid-ref.yaml: the reference fails fast on the unknown ref.
+	ds := ValidateFile(filepath.Join(dir, "aggregates", "aggregate-invalid-ref.yaml"), ValidateOptions{})
+	wantDiag(t, ds, spec.SeverityError, "call-unresolved", "`ref: unknown.nonexistent` names no aggregate function")
+
+	// imports/invalid: imported into a capability, the empty section
+	// ("No consumes entries") and the malformed file ("Failed to load") are
+	// refused, and a call into them cannot run.
+	tmp := t.TempDir()
+	for name, want := range map[string]string{
+		"empty-section.consumes.yml": "has no consumes entries",
+		"malformed.yml":              "could not be loaded",
+	} {
+		src := filepath.Join(dir, "imports", "invalid", name)
+		cap := "ikanos: \"1.0.0-beta5\"\ncapability:\n  consumes:\n    - import: weather-api\n      from: " + src +
+			"\n  exposes:\n    - type: mcp\n      port: 3000\n      namespace: m\n      tools:\n        - name: t\n" +
+			"          description: d\n          call: weather-api.get-forecast\n"
+		f := filepath.Join(tmp, "cap.yml")
+		if err := os.WriteFile(f, []byte(cap), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds := ValidateFile(f, ValidateOptions{})
+		wantDiag(t, ds, spec.SeverityWarning, "", want)
+		wantDiag(t, ds, spec.SeverityError, "call-unresolved", want)
+	}
+}
+
+func wantDiag(t *testing.T, ds []spec.Diagnostic, sev spec.Severity, rule, msg string) {
+	t.Helper()
+	for _, d := range ds {
+		if d.Severity == sev && (rule == "" || d.Rule == rule) && strings.Contains(d.Message, msg) {
+			return
+		}
+	}
+	t.Errorf("no %v %s diagnostic containing %q in %v", sev, rule, msg, ds)
+}
