@@ -55,6 +55,9 @@ type outcome struct {
 	value  any
 	// noBody is set for an upstream 204 (and 205).
 	noBody bool
+	// parts is a binary or multipart answer passed through (see
+	// binaryParts); value is then unset.
+	parts []part
 }
 
 // invocation is one run of an element.
@@ -144,6 +147,9 @@ func (inv *invocation) call() (*outcome, error) {
 	out := &outcome{status: res.Status}
 	if res.Status == http.StatusNoContent || res.Status == http.StatusResetContent {
 		out.noBody = true
+		return out, nil
+	}
+	if out.parts = binaryParts(el, res); out.parts != nil {
 		return out, nil
 	}
 	out.value, err = inv.applyOutputs(el.outputs, res.Value)

@@ -296,6 +296,11 @@ func (t targetInputs) find(name string) *engineInput {
 	return nil
 }
 
+// jsonSchemaDialect is the JSON Schema dialect of input schemas, the
+// default of MCP 2025-11-25 (SEP-1613), declared so that clients of older
+// revisions do not guess draft-07.
+const jsonSchemaDialect = "https://json-schema.org/draft/2020-12/schema"
+
 // inputSchema builds a tool's input JSON schema.
 func inputSchema(inputs []toolInput) map[string]any {
 	props := map[string]any{}
@@ -313,7 +318,7 @@ func inputSchema(inputs []toolInput) map[string]any {
 			required = append(required, in.name)
 		}
 	}
-	return map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
+	return map[string]any{"$schema": jsonSchemaDialect, "type": "object", "properties": props, "required": required, "additionalProperties": false}
 }
 
 func jsonType(t string) string {
@@ -405,11 +410,17 @@ func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
 			return s.errorResult(se), nil
 		}
 		s.m.request("mcp", t.el.name, out.status, "", time.Since(start))
-		var v any
-		if !out.noBody {
-			v = out.value
+		switch {
+		case out.parts != nil:
+			if size := partsSize(out.parts); size > s.cfg.maxResult {
+				return s.errorResult(&spec.Error{Kind: spec.KindOutput, Msg: partsTooBig(size, s.cfg.maxResult)}), nil
+			}
+			return &mcp.CallToolResult{Content: contentOf(out.parts, "naftiko://tools/"+t.el.name)}, nil
+		case out.noBody || (out.value == nil && len(t.el.outputs) == 0):
+			// An upstream 204 or an empty body: no content at all.
+			return &mcp.CallToolResult{Content: []mcp.Content{}}, nil
 		}
-		return s.toolResult(v)
+		return s.toolResult(out.value)
 	}
 }
 
@@ -545,6 +556,16 @@ func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.M
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: s.redact(se.Error())}
 		}
 		s.m.request("mcp", "resource "+r.Name, out.status, "", time.Since(start))
+		if out.parts != nil {
+			if size := partsSize(out.parts); size > s.cfg.maxResult {
+				return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: partsTooBig(size, s.cfg.maxResult)}
+			}
+			res := &mcp.ReadResourceResult{}
+			for i, p := range out.parts {
+				res.Contents = append(res.Contents, resourceContents(partURI(req.Params.URI, i, len(out.parts)), p))
+			}
+			return res, nil
+		}
 		text := ""
 		if str, ok := out.value.(string); ok {
 			text = str
@@ -697,6 +718,7 @@ func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error 
 		return diagError(p.Errors[0])
 	}
 	msgs := p.Messages
+	var media *part
 	if p.Location != "" && len(msgs) == 0 {
 		path, ok := strings.CutPrefix(p.Location, "file://")
 		if !ok {
@@ -709,7 +731,9 @@ func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error 
 		if err != nil {
 			return err
 		}
-		msgs = []*spec.PromptMessage{{Role: "user", Content: string(data)}}
+		if media = promptMedia(path, data); media == nil {
+			msgs = []*spec.PromptMessage{{Role: "user", Content: string(data)}}
+		}
 	}
 	args := make([]*mcp.PromptArgument, len(p.Arguments))
 	for i, a := range p.Arguments {
@@ -727,6 +751,9 @@ func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error 
 				Message: fmt.Sprintf("prompt %s: missing required argument%s %s", p.Name, plural(len(missing)), strings.Join(quoteAll(missing), ", "))}
 		}
 		res := &mcp.GetPromptResult{Description: p.Description}
+		if media != nil {
+			res.Messages = []*mcp.PromptMessage{{Role: "user", Content: contentOf([]part{*media}, p.Location)[0]}}
+		}
 		for _, m := range msgs {
 			res.Messages = append(res.Messages, &mcp.PromptMessage{Role: mcp.Role(m.Role),
 				Content: &mcp.TextContent{Text: fillPrompt(m.Content, p.Arguments, req.Params.Arguments)}})

@@ -146,9 +146,10 @@ func TestGeneratedToolCalls(t *testing.T) {
 		t.Errorf("truncation: isError=%v sc=%q len=%d suffix=%q", isErr, sc, len(text), text[max(0, len(text)-90):])
 	}
 
-	text, sc, isErr = callTool(t, cs, "DeleteOrganizationMembership", map[string]any{"organization_id": "o", "user_id": "u"})
-	if isErr || text != "null" || sc != `{"result":null}` {
-		t.Errorf("204: isError=%v text=%q sc=%s", isErr, text, sc)
+	del, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "DeleteOrganizationMembership",
+		Arguments: map[string]any{"organization_id": "o", "user_id": "u"}})
+	if err != nil || resultJSON(t, del) != `{"content":[]}` {
+		t.Errorf("204: %s %v", jsonOf(t, del), err)
 	}
 
 	text, sc, isErr = callTool(t, cs, "CreateOrganizationMembership", map[string]any{"organization_id": "o", "body": map[string]any{"user_id": "u", "role": "admin"}})
@@ -156,7 +157,7 @@ func TestGeneratedToolCalls(t *testing.T) {
 		t.Errorf("create: isError=%v text=%q sc=%s", isErr, text, sc)
 	}
 
-	_, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "nope"})
+	_, err = cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "nope"})
 	var we *jsonrpc.Error
 	if !errors.As(err, &we) || we.Code != jsonrpc.CodeInvalidParams {
 		t.Errorf("unknown tool: %v", err)
@@ -280,13 +281,13 @@ func TestDeclaredTools(t *testing.T) {
 		t.Errorf("init = %+v", init)
 	}
 	lm := findTool(t, cs, "list-members")
-	if got := jsonOf(t, lm.InputSchema); got != `{"additionalProperties":false,"properties":{"org":{"description":"The organization","type":"string"}},"required":["org"],"type":"object"}` {
+	if got := jsonOf(t, lm.InputSchema); got != `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"properties":{"org":{"description":"The organization","type":"string"}},"required":["org"],"type":"object"}` {
 		t.Errorf("list-members schema = %s", got)
 	}
 	if got := jsonOf(t, lm.Annotations); got != `{"idempotentHint":false,"openWorldHint":false,"readOnlyHint":true,"title":"List members"}` || lm.Title != "List members" {
 		t.Errorf("list-members annotations = %s title %q", got, lm.Title)
 	}
-	if got := jsonOf(t, findTool(t, cs, "count").InputSchema); got != `{"additionalProperties":false,"properties":{"org":{"description":"Organization","type":"string"},"verbose":{"type":"boolean"}},"required":["org"],"type":"object"}` {
+	if got := jsonOf(t, findTool(t, cs, "count").InputSchema); got != `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"properties":{"org":{"description":"Organization","type":"string"},"verbose":{"type":"boolean"}},"required":["org"],"type":"object"}` {
 		t.Errorf("count schema = %s", got)
 	}
 	if got := jsonOf(t, findTool(t, cs, "via-ref").Annotations); got != `{"destructiveHint":false,"idempotentHint":true,"openWorldHint":true,"readOnlyHint":true}` {
