@@ -13,6 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/program"
@@ -42,6 +45,9 @@ type Engine struct {
 	trace     io.Writer
 	traceMu   sync.Mutex
 	userAgent string
+	// tracer records client spans; nil when tracing is off.
+	tracer     trace.Tracer
+	propagator propagation.TextMapPropagator
 
 	binds *binder.Binder
 	red   *binder.Redactor

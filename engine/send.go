@@ -37,6 +37,7 @@ func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error
 		attempts += e.retries
 	}
 	ct := CallTraceFrom(ctx)
+	ctx = e.traceSend(ctx)
 	var last error
 	made := 0
 	for n := 1; n <= attempts; n++ {
@@ -323,6 +324,7 @@ type authKey struct{}
 // scheme and host (SPEC.md §7.3).
 func (e *Engine) wrapClient(c *http.Client) *http.Client {
 	cc := *c
+	cc.Transport = e.traceTransport(c.Transport)
 	orig := c.CheckRedirect
 	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
