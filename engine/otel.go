@@ -89,7 +89,7 @@ func (t *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		attribute.Int("server.port", urlPort(req)),
 	)
 	if pr, ok := ctx.Value(authKey{}).(*Prepared); ok && pr.plan != nil {
-		attrs = append(attrs, AttrNamespace.String(pr.plan.ref.Adapter.Namespace), AttrOperation.String(pr.ref))
+		attrs = append(attrs, AttrNamespace.String(pr.plan.Namespace), AttrOperation.String(pr.plan.FullRef))
 		if n, ok := ctx.Value(resendKey{}).(*atomic.Int64); ok {
 			if c := n.Add(1) - 1; c > 0 {
 				attrs = append(attrs, attribute.Int64("http.request.resend_count", c))

@@ -64,7 +64,7 @@ func TestClientSpansAndPropagation(t *testing.T) {
 		t.Fatalf("%d spans, want 5", len(spans))
 	}
 	host, port, _ := strings.Cut(strings.TrimPrefix(u.URL, "http://"), ":")
-	common := "http.request.method=GET naftiko.namespace=a naftiko.operation=get"
+	common := "http.request.method=GET naftiko.namespace=a naftiko.operation=a.r.get"
 	server := "server.address=" + host + " server.port=" + port
 	r := "url.full=" + u.URL + "/r?q=x&api_key=****"
 	moved := "url.full=" + u.URL + "/moved?q=x&api_key=****"

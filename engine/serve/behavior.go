@@ -350,7 +350,9 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 			if err != nil {
 				return nil, err
 			}
-			res, err := inv.s.eng.CallOp(inv.ctx, target, params)
+			ctx, end := inv.s.startSpan(inv.ctx, "step.call", attrStepIndex.Int(i), attrStepCall.String(st.Call), engine.AttrNamespace.String(ns))
+			res, err := inv.s.eng.CallOp(ctx, target, params)
+			end(err)
 			inv.s.m.stepDur.with("call", ns).observe(time.Since(start))
 			if err != nil {
 				return nil, err
@@ -358,7 +360,9 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 			v = res.Value
 		case "lookup":
 			var err error
+			_, end := inv.s.startSpan(inv.ctx, "step.lookup", attrStepIndex.Int(i))
 			v, err = inv.lookupStep(st, inv.el.lookupThis[i])
+			end(err)
 			inv.s.m.stepDur.with("lookup", "").observe(time.Since(start))
 			if err != nil {
 				return nil, err

@@ -402,8 +402,10 @@ func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
 			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}},
 				StructuredContent: map[string]any{"error": map[string]any{"kind": "usage", "problems": problems}}}, nil
 		}
+		ctx, end := s.startSpan(ctx, "mcp.tool", attrOperationID.String(t.el.name))
 		inv := &invocation{s: s, ctx: ctx, el: t.el, args: args}
 		out, err := runSafely(inv)
+		end(err)
 		if err != nil {
 			se := spec.AsError(err)
 			s.m.request("mcp", t.el.name, se.HTTPStatus(), se.Kind.String(), time.Since(start))

@@ -262,6 +262,7 @@ func (a *restAdapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if _, rest, ok := other.match(segs); ok {
+				setOperationID(r.Context(), other.path+" "+method)
 				status := a.s.forward(w, r, other, rest)
 				a.s.m.request("rest", other.path+" "+method, status, "", time.Since(start))
 				return
@@ -278,6 +279,7 @@ func (a *restAdapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.s.m.request("rest", best.path+" "+method, status, "usage", time.Since(start))
 		return
 	}
+	setOperationID(r.Context(), op.id)
 	status, kind := a.serveOp(w, r, op, bestVals, head)
 	a.s.m.request("rest", op.id, status, kind, time.Since(start))
 }

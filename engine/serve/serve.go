@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/engine"
@@ -55,6 +57,8 @@ type config struct {
 	timeout    time.Duration
 	version    string
 	shutdown   time.Duration
+	tp         trace.TracerProvider
+	propagator propagation.TextMapPropagator
 	// mcpPageSize is the page size of the MCP list methods (0: the SDK default).
 	mcpPageSize int
 }
@@ -181,6 +185,9 @@ type Server struct {
 	// debug logging is on.
 	sdkLog  *slog.Logger
 	started time.Time
+	// tracer is nil when tracing is off.
+	tracer     trace.Tracer
+	propagator propagation.TextMapPropagator
 
 	units []*unit
 	// adapterErrs are adapter errors found while building: Start fails.
@@ -256,6 +263,7 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 		t, _ := spec.ParseTemplate(h[1], spec.Pos{}, false, spec.TextTemplate)
 		s.headers = append(s.headers, extraHeader{name: http.CanonicalHeaderKey(strings.TrimSpace(h[0])), value: t})
 	}
+	eopts = append(eopts, s.tracingOptions()...)
 	eopts = append(eopts, cfg.engineOpts...)
 	s.prog = program.Compile(c)
 	e, err := engine.NewProgram(s.prog, eopts...)
@@ -310,6 +318,7 @@ func (s *Server) build() {
 		} else {
 			srv = s.generatedMCP()
 		}
+		s.traceMCP(srv.srv)
 		u := &unit{typ: "mcp", ns: srv.ns, mcp: srv.srv, auth: nil}
 		if firstMCP != nil {
 			u.auth = firstMCP.Auth
@@ -339,9 +348,10 @@ func (s *Server) build() {
 		u := &unit{typ: x.Type, ns: x.Namespace, host: s.bindHost(x.Address), port: x.Port, auth: x.Auth}
 		switch x.Type {
 		case "rest":
-			u.handler = s.newREST(x)
+			u.handler = s.traceHTTP("rest", s.newREST(x))
 		case "mcp":
 			m := s.newMCP(x)
+			s.traceMCP(m.srv)
 			u.mcp = m.srv
 			if x.Transport == "stdio" {
 				if stdioSeen {
