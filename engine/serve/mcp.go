@@ -48,10 +48,12 @@ type mcpTool struct {
 // newMCP builds the MCP server of an adapter: its tools, resources and
 // prompts. Elements with errors are left out and logged.
 func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
+	cat := s.newCatalog()
 	srv := mcp.NewServer(&mcp.Implementation{Name: x.Namespace, Title: x.Label, Version: s.cfg.version},
 		&mcp.ServerOptions{Instructions: x.Description, Logger: s.sdkLog, HasTools: true,
-			HasResources: len(x.MCPResources) > 0, HasPrompts: len(x.Prompts) > 0})
-	cat := s.newCatalog(srv)
+			HasResources: len(x.MCPResources) > 0, HasPrompts: len(x.Prompts) > 0, CompletionHandler: cat.complete,
+			SubscribeHandler: cat.subscribe, UnsubscribeHandler: cat.unsubscribe})
+	cat.install(srv)
 	for _, t := range x.Tools {
 		el, err := s.elementFor(t.Name, t.Description, x.Namespace, t.InputParameters, &t.Behavior)
 		if err != nil {
@@ -85,7 +87,8 @@ func (s *Server) generatedMCP() *mcpAdapter {
 	label := s.cap.Info.Label
 	srv := mcp.NewServer(&mcp.Implementation{Name: label, Version: s.cfg.version},
 		&mcp.ServerOptions{Instructions: s.cap.Info.Description, Logger: s.sdkLog, HasTools: true})
-	cat := s.newCatalog(srv)
+	cat := s.newCatalog()
+	cat.install(srv)
 	used := map[string]bool{}
 	for _, op := range s.eng.Operations() {
 		if !s.cfg.writes && op.Method != http.MethodGet && op.Method != http.MethodHead {
@@ -403,9 +406,12 @@ func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
 				StructuredContent: map[string]any{"error": map[string]any{"kind": "usage", "problems": problems}}}, nil
 		}
 		ctx, end := s.startSpan(ctx, "mcp.tool", attrOperationID.String(t.el.name))
-		inv := &invocation{s: s, ctx: ctx, el: t.el, args: args}
+		n := s.newNotifier(ctx, req, t.el.name)
+		n.started()
+		inv := &invocation{s: s, ctx: n.trace(ctx), el: t.el, args: args}
 		out, err := runSafely(inv)
 		end(err)
+		n.finished(err, time.Since(start))
 		if err != nil {
 			se := spec.AsError(err)
 			s.m.request("mcp", t.el.name, se.HTTPStatus(), se.Kind.String(), time.Since(start))
@@ -691,6 +697,7 @@ func (s *Server) addStaticResource(srv *mcp.Server, cat *catalog, r *spec.MCPRes
 		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{c}}, nil
 	}
 	count := 0
+	var paths []string
 	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || count >= 1000 {
 			return filepath.SkipDir
@@ -701,12 +708,14 @@ func (s *Server) addStaticResource(srv *mcp.Server, cat *catalog, r *spec.MCPRes
 		rel, _ := filepath.Rel(dir, p)
 		uri := prefix + filepath.ToSlash(rel)
 		count++
+		paths = append(paths, filepath.ToSlash(rel))
 		return cat.addResource(srv, &mcp.Resource{URI: uri, Name: r.Name + "/" + filepath.ToSlash(rel), Description: r.Description,
 			MIMEType: r.MIMEType}, read)
 	})
 	if err != nil {
 		return err
 	}
+	cat.completable("resource:"+prefix+"{+path}", "path", paths)
 	return cat.addTemplate(srv, &mcp.ResourceTemplate{URITemplate: prefix + "{+path}", Name: r.Name, Title: r.Label,
 		Description: r.Description, MIMEType: r.MIMEType}, read)
 }

@@ -3,6 +3,8 @@ package serve
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -19,6 +21,9 @@ type catalog struct {
 	resources ordered[*mcp.Resource]
 	templates ordered[*mcp.ResourceTemplate]
 	prompts   ordered[*mcp.Prompt]
+	// values are the completions of arguments, by "prompt:NAME" or
+	// "resource:URI" and argument name.
+	values map[string]map[string][]string
 }
 
 // ordered is a list of features in insertion order; adding a feature
@@ -178,9 +183,105 @@ func (c *catalog) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 	}
 }
 
-// newCatalog starts the catalog of srv and installs its middleware.
-func (s *Server) newCatalog(srv *mcp.Server) *catalog {
-	c := newCatalogSized(s.cfg.mcpPageSize)
-	srv.AddReceivingMiddleware(c.middleware)
-	return c
+// newCatalog starts the catalog of an MCP server; install it once the
+// server exists.
+func (s *Server) newCatalog() *catalog { return newCatalogSized(s.cfg.mcpPageSize) }
+
+// install answers srv's list methods from the catalog and sets the
+// default log level of its sessions.
+func (c *catalog) install(srv *mcp.Server) {
+	srv.AddReceivingMiddleware(c.middleware, defaultLogLevel)
+}
+
+// maxCompletions is the most values one completion/complete answer holds
+// (the specification's cap).
+const maxCompletions = 100
+
+// completable records the values an argument of a prompt ("prompt:NAME")
+// or resource template ("resource:URI") can take.
+func (c *catalog) completable(ref, arg string, values []string) {
+	if c.values == nil {
+		c.values = map[string]map[string][]string{}
+	}
+	if c.values[ref] == nil {
+		c.values[ref] = map[string][]string{}
+	}
+	c.values[ref][arg] = values
+}
+
+// complete answers completion/complete: the recorded values of the
+// argument that start with what the client typed, in order, at most 100.
+// An unknown prompt or template is invalid params; an argument with no
+// recorded values completes to nothing.
+func (c *catalog) complete(_ context.Context, req *mcp.CompleteRequest) (*mcp.CompleteResult, error) {
+	p := req.Params
+	if p == nil || p.Ref == nil {
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "completion/complete needs a ref"}
+	}
+	var key string
+	switch p.Ref.Type {
+	case "ref/prompt":
+		if !slices.Contains(c.prompts.keys, p.Ref.Name) {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown prompt %q", p.Ref.Name)}
+		}
+		key = "prompt:" + p.Ref.Name
+	case "ref/resource":
+		if !slices.Contains(c.templates.keys, p.Ref.URI) {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown resource template %q", p.Ref.URI)}
+		}
+		key = "resource:" + p.Ref.URI
+	default:
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown reference type %q", p.Ref.Type)}
+	}
+	res := &mcp.CompleteResult{Completion: mcp.CompletionResultDetails{Values: []string{}}}
+	for _, v := range c.values[key][p.Argument.Name] {
+		if !strings.HasPrefix(v, p.Argument.Value) {
+			continue
+		}
+		res.Completion.Total++
+		if len(res.Completion.Values) < maxCompletions {
+			res.Completion.Values = append(res.Completion.Values, v)
+		}
+	}
+	res.Completion.HasMore = res.Completion.Total > len(res.Completion.Values)
+	return res, nil
+}
+
+// subscribe accepts a resources/subscribe of a resource the server
+// serves (a listed URI, or one a template matches); any other URI is
+// "resource not found". naftiko learns of no change upstream, so it
+// never sends notifications/resources/updated: a subscription only
+// records interest (the go-sdk keeps it until resources/unsubscribe or
+// the end of the session).
+func (c *catalog) subscribe(_ context.Context, req *mcp.SubscribeRequest) error {
+	if req.Params == nil || !c.serves(req.Params.URI) {
+		uri := ""
+		if req.Params != nil {
+			uri = req.Params.URI
+		}
+		return mcp.ResourceNotFoundError(uri)
+	}
+	return nil
+}
+
+// unsubscribe accepts any resources/unsubscribe.
+func (c *catalog) unsubscribe(context.Context, *mcp.UnsubscribeRequest) error { return nil }
+
+// serves reports whether uri names a resource of the catalog.
+func (c *catalog) serves(uri string) bool {
+	if slices.Contains(c.resources.keys, uri) {
+		return true
+	}
+	for _, tmpl := range c.templates.keys {
+		if prefix, ok := strings.CutSuffix(tmpl, "{+path}"); ok {
+			if rest, ok := strings.CutPrefix(uri, prefix); ok && rest != "" {
+				return true
+			}
+			continue
+		}
+		if _, ok := matchURI(tmpl, uri); ok {
+			return true
+		}
+	}
+	return false
 }

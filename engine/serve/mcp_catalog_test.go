@@ -3,6 +3,8 @@ package serve
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -129,4 +131,87 @@ func TestDeclarationOrder(t *testing.T) {
 	if got := strings.Join(prompts, " "); got != "zp ap" {
 		t.Errorf("prompts = %s", got)
 	}
+}
+
+// TestCompletion completes the path of a static resource template with
+// its files, filtered by prefix; prompt arguments complete to nothing;
+// unknown references are invalid params.
+func TestCompletion(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"guide/a.md", "guide/b.md", "readme.md"} {
+		os.MkdirAll(filepath.Join(dir, "docs", filepath.Dir(f)), 0o755)
+		os.WriteFile(filepath.Join(dir, "docs", f), []byte("x"), 0o644)
+	}
+	c := parseAt(t, `naftiko: 1.0.0-alpha2
+capability:
+  exposes:
+  - type: mcp
+    namespace: comp
+    port: 0
+    resources:
+    - {name: docs, uri: 'docs://files', location: 'file://./docs', description: Documentation}
+    prompts:
+    - {name: p, description: P., arguments: [{name: who}], template: [{role: user, content: '{{who}}'}]}
+`, filepath.Join(dir, "cap.yaml"))
+	s, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := connect(t, s.MCPServer("comp"))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ref    *mcp.CompleteReference
+		arg    string
+		values string
+	}{
+		{&mcp.CompleteReference{Type: "ref/resource", URI: "docs://files/{+path}"}, "gu", `["guide/a.md","guide/b.md"]`},
+		{&mcp.CompleteReference{Type: "ref/resource", URI: "docs://files/{+path}"}, "", `["guide/a.md","guide/b.md","readme.md"]`},
+		{&mcp.CompleteReference{Type: "ref/resource", URI: "docs://files/{+path}"}, "z", `[]`},
+		{&mcp.CompleteReference{Type: "ref/prompt", Name: "p"}, "a", `[]`},
+	} {
+		res, err := cs.Complete(ctx, &mcp.CompleteParams{Ref: tc.ref, Argument: mcp.CompleteParamsArgument{Name: map[bool]string{true: "path", false: "who"}[tc.ref.Type == "ref/resource"], Value: tc.arg}})
+		if err != nil {
+			t.Fatalf("%v %q: %v", tc.ref, tc.arg, err)
+		}
+		if got := jsonOf(t, res.Completion.Values); got != tc.values {
+			t.Errorf("%v %q: values %s, want %s", tc.ref, tc.arg, got, tc.values)
+		}
+	}
+	_, err = cs.Complete(ctx, &mcp.CompleteParams{Ref: &mcp.CompleteReference{Type: "ref/prompt", Name: "nope"}, Argument: mcp.CompleteParamsArgument{Name: "x"}})
+	var je *jsonrpc.Error
+	if !errors.As(err, &je) || je.Code != jsonrpc.CodeInvalidParams || !strings.Contains(je.Message, `unknown prompt "nope"`) {
+		t.Errorf("unknown prompt: %v", err)
+	}
+
+	// Subscriptions belong to the session revisions (2025-11-25 and older).
+	cs = connectVersion(t, s.MCPServer("comp"), "2025-11-25")
+	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: "docs://files/guide/a.md"}); err != nil {
+		t.Errorf("subscribe: %v", err)
+	}
+	if err := cs.Unsubscribe(ctx, &mcp.UnsubscribeParams{URI: "docs://files/guide/a.md"}); err != nil {
+		t.Errorf("unsubscribe: %v", err)
+	}
+	if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: "docs://elsewhere"}); !errors.As(err, &je) || je.Code != mcp.CodeResourceNotFound {
+		t.Errorf("subscribe to an unknown resource: %v", err)
+	}
+}
+
+// connectVersion connects a client to srv in memory, speaking version.
+func connectVersion(t testing.TB, srv *mcp.Server, version string) *mcp.ClientSession {
+	t.Helper()
+	ctx := context.Background()
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := srv.Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, &mcp.ClientSessionOptions{ProtocolVersion: version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cs.Close()
+		ss.Wait()
+	})
+	return cs
 }
