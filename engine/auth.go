@@ -39,6 +39,15 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 		}
 		return v, err
 	}
+	// need renders a credential that must not be empty: a bound variable
+	// set to "" would send "Authorization: Bearer " (SPEC.md §4.3).
+	need := func(t *spec.Template, what string) (string, error) {
+		v, err := render(t)
+		if err == nil && v == "" {
+			return "", emptyCredential(a, t, what)
+		}
+		return v, err
+	}
 	// plain renders a field that is not a credential (an endpoint, a
 	// region): it is not registered for redaction.
 	plain := func(t *spec.Template) (string, error) { return s.text(t, inAuth, nil) }
@@ -48,13 +57,13 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 	}
 	switch a.Type {
 	case "bearer":
-		tok, err := render(a.Token)
+		tok, err := need(a.Token, "token")
 		if err != nil {
 			return err
 		}
 		set("Authorization", "Bearer "+tok)
 	case "basic":
-		u, err := render(a.Username)
+		u, err := need(a.Username, "username")
 		if err != nil {
 			return err
 		}
@@ -70,11 +79,12 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 			return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: a.Type + " authentication declares no key"}
 		}
 		for _, c := range a.Credentials {
-			v, err := render(c.Value)
+			v, err := need(c.Value, "value of "+c.Key)
 			if err != nil {
 				return err
 			}
 			if c.Placement == "query" {
+				e.dropQueryKey(s, qb, c.Key)
 				addPair(qb, c.Key, v)
 				e.red.Add(escapeQuery(v))
 				pr.ext().authQuery = append(pr.ext().authQuery, formField{escapeQuery(c.Key), escapeQuery(v)})
@@ -116,6 +126,51 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 			Hint: "supply the credentials by hand, e.g. -H 'Authorization: Bearer {{TOKEN}}'"}
 	}
 	return nil
+}
+
+// emptyCredential is the binding error for a credential that renders to
+// the empty string, naming the variables of its template.
+func emptyCredential(a *spec.Auth, t *spec.Template, what string) error {
+	var vars []string
+	if t != nil {
+		for _, p := range t.Parts {
+			if p.Name != "" {
+				vars = append(vars, p.Name)
+			}
+		}
+	}
+	msg := a.Type + " authentication: the " + what + " is empty"
+	hint := "the authentication block gives no value; nothing was sent"
+	if len(vars) > 0 {
+		msg += ": " + strings.Join(vars, ", ") + " is set to the empty string"
+		hint = "set " + vars[0] + " to the credential (export " + vars[0] + "=…, or a line " + vars[0] + "=… in --env-file); nothing was sent"
+	}
+	return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Hint: hint}
+}
+
+// dropQueryKey removes from the query being built the pairs named key,
+// which a query credential of the same name replaces, with a warning.
+func (e *Engine) dropQueryKey(s *scope, qb *strings.Builder, key string) {
+	q := qb.String()
+	if q == "" {
+		return
+	}
+	ek := escapeQuery(key)
+	pairs := strings.Split(q, "&")
+	kept := pairs[:0]
+	for _, p := range pairs {
+		k, _, _ := strings.Cut(p, "=")
+		if k == ek {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == len(pairs) {
+		return
+	}
+	e.logger.Warn("query parameter "+key+" is set by the authentication; the input's value is not sent", "operation", s.p.Ref)
+	qb.Reset()
+	qb.WriteString(strings.Join(kept, "&"))
 }
 
 // field renders an optional authentication field ("" when absent).

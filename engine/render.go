@@ -18,6 +18,8 @@ type scope struct {
 	// envRefs records secret values read from environment variables, for
 	// --curl.
 	envRefs []envRef
+	// fragHeaders are the headers a path fragment asks for (buildURL).
+	fragHeaders [][2]string
 }
 
 // where names the kind of template being rendered, for messages and for

@@ -184,6 +184,9 @@ func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params 
 	h := pr.Header
 	h.Set("User-Agent", e.userAgent)
 	h.Set("Accept", p.Accept)
+	for _, kv := range s.fragHeaders {
+		h.Set(kv[0], kv[1])
+	}
 	for _, hd := range p.Headers {
 		v, err := s.text(hd.Value, inGeneral, nil)
 		if err != nil {
@@ -421,6 +424,17 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 		parts[i+1] = str
 	}
 	path := spec.JoinPath(parts[0], parts[1], parts[2])
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		hs, err := fragmentHeaders(path[i+1:])
+		if err != nil {
+			return nil, err
+		}
+		s.fragHeaders = hs
+		path = path[:i]
+		if path == "" {
+			path = "/"
+		}
+	}
 	query := u.RawQuery
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		if query != "" {
@@ -439,6 +453,27 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 	u.RawQuery = query
 	u.Fragment = ""
 	return u, nil
+}
+
+// fragmentHeaders reads the fragment of a path. A fragment is never sent
+// over HTTP; the generated AWS files write "/#X-Amz-Target=Service.Action"
+// for the AWS JSON protocol, which sends that header to "/". So a fragment
+// of Name=value pairs joined by & becomes those request headers (below
+// every declared header); any other fragment is a spec error rather than
+// a silently different request.
+func fragmentHeaders(frag string) ([][2]string, error) {
+	var out [][2]string
+	for _, kv := range strings.Split(frag, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		dv, err := url.PathUnescape(v)
+		if !ok || !validHeaderName(k) || err != nil || strings.ContainsAny(dv, "\r\n") {
+			return nil, &spec.Error{Kind: spec.KindSpec,
+				Msg:  "the path has a fragment #" + frag + ", which HTTP never sends",
+				Hint: "remove it from the path, or write it as #Header-Name=value (as in #X-Amz-Target=Service.Action) to send that header"}
+		}
+		out = append(out, [2]string{k, dv})
+	}
+	return out, nil
 }
 
 // cloneURL returns a copy of u, or nil.

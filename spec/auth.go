@@ -209,6 +209,12 @@ func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *authField, di
 		return nil
 	}
 	keyV, valueV, placeV := get("key"), get("value"), get("placement")
+	if f := field("header"); f != nil && keyV != nil && valueV == nil {
+		// {header: NAME, key: '{{VAR}}'}: the header names the key and
+		// `key` holds the value (apyhub).
+		dialect(f.key, "apikey `header` is read as the header name and `key` as its value")
+		keyV, valueV = f.val, keyV
+	}
 	if keyV == nil {
 		if f := field("name"); f != nil {
 			keyV = f.val
@@ -255,6 +261,10 @@ func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *authField, di
 	}
 	if headersV != nil {
 		h := deref(headersV)
+		if h.Kind == yaml.SequenceNode {
+			l.apiKeyHeaderList(a, headersK, h, dialect)
+			return
+		}
 		if h.Kind != yaml.MappingNode {
 			l.elemError(headersV, "wrong-kind", fmt.Sprintf("apikey `headers` must be a mapping, not a %s", kindName(h)), "")
 			return
@@ -273,6 +283,38 @@ func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *authField, di
 			a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: name,
 				Value: l.template(ps[i+1], name, TextTemplate)})
 		}
+	}
+}
+
+// apiKeyHeaderList reads apikey `headers` written as a list of
+// {key, value} (or {name, value}) entries.
+func (l *loader) apiKeyHeaderList(a *Auth, headersK, h *yaml.Node, dialect func(*yaml.Node, string)) {
+	dialect(headersK, "apikey `headers` list sends one header credential per {key, value} entry")
+	if a.Placement == "" {
+		a.Placement = "header"
+	}
+	for _, it := range h.Content {
+		e := deref(it)
+		if e == nil || e.Kind != yaml.MappingNode {
+			l.elemError(it, "wrong-kind", "an apikey `headers` entry must be a mapping {key, value}", "")
+			continue
+		}
+		var nameV, valV *yaml.Node
+		ps := pairs(e)
+		for i := 0; i+1 < len(ps); i += 2 {
+			switch k, _ := keyText(ps[i]); k {
+			case "key", "name":
+				nameV = ps[i+1]
+			case "value":
+				valV = ps[i+1]
+			}
+		}
+		name := l.str(nameV, "key")
+		if name == "" || valV == nil {
+			l.elemError(it, "required-field", "an apikey `headers` entry needs a `key` (the header name) and a `value`", "")
+			continue
+		}
+		a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: name, Value: l.template(valV, name, TextTemplate)})
 	}
 }
 

@@ -569,6 +569,23 @@ func (r OpRef) FullPath() string {
 	return JoinPath(r.Resource.Path, r.Op.Path)
 }
 
+// URLUses reports whether the adapter's baseUri, the resource path or the
+// operation path has a placeholder named name: whether an `in: path` value
+// of that name reaches the request.
+func (r OpRef) URLUses(name string) bool {
+	var ts []*Template
+	if r.Adapter != nil {
+		ts = append(ts, r.Adapter.BaseURI)
+	}
+	if r.Resource != nil {
+		ts = append(ts, r.Resource.PathTmpl)
+	}
+	if r.Op != nil {
+		ts = append(ts, r.Op.PathTmpl)
+	}
+	return hasPlaceholder(name, ts)
+}
+
 // JoinPath joins URL path parts with exactly one "/" at each join. A
 // resource path of "/" followed by a non-empty part contributes nothing; a
 // trailing "/" written in the last non-empty part is kept.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type runFlags struct {
 	envFiles []string
 	dryRun   bool
 	curl     bool
+	strict   bool
 	verbose  bool
 	output   string
 	timeout  time.Duration
@@ -117,6 +119,7 @@ func (a *app) newRunCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "json", "print the result as `FORMAT`: json, yaml, or raw (the body as received)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the request that would be sent and send nothing")
 	fl.BoolVar(&f.curl, "curl", false, "print the request as a curl command and send nothing")
+	fl.BoolVar(&f.strict, "strict", false, "fail instead of warning when a --param value would not be sent (a path input missing from the path)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print request and response headers and every load warning on stderr")
 	fl.DurationVar(&f.timeout, "timeout", engine.DefaultTimeout, "time allowed to each attempt, a `DURATION` such as 500ms, 30s or 2m")
 	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retry a GET or HEAD up to `N` times after a network error or a 429, 502, 503 or 504")
@@ -207,6 +210,8 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	}
 	if f.verbose {
 		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
+	} else {
+		opts = append(opts, engine.WithLogger(warnLogger(a.stderr)))
 	}
 
 	c, err := a.load(file)
@@ -222,6 +227,16 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return err
 	}
 	a.printWarnings(c, op.Source, f.verbose)
+	if f.verbose {
+		a.printLint(c)
+	}
+	given := make([]string, 0, len(raw))
+	for _, p := range raw {
+		given = append(given, p.name)
+	}
+	if err := a.checkCallerInputs(op, cmd.Flags().Changed("body"), given, f.strict); err != nil {
+		return err
+	}
 
 	// Values are read only once the operation is known, so that a mistyped
 	// operation does not wait for stdin.
@@ -295,6 +310,48 @@ func asTyped(err error, op *engine.Operation, ref string) error {
 		return se
 	}
 	return err
+}
+
+// checkCallerInputs refuses a call whose body the caller must supply
+// (SPEC.md §6.8: a body with neither data nor in: body inputs) when
+// --body is missing, and reports values that would not be sent: an
+// in: path input whose placeholder is in no path of the operation is a
+// warning, an error under --strict.
+func (a *app) checkCallerInputs(op *engine.Operation, hasBody bool, given []string, strict bool) error {
+	if t := op.CallerBody; t != "" && !hasBody {
+		e := usageErrorf("%s sends a %s body that the file does not describe, and --body is missing", op.Ref, t)
+		e.Hint = "supply it with --body @file, --body - or --body TEXT; see naftiko run FILE " + op.Ref + " --help"
+		return e
+	}
+	seen := map[string]bool{}
+	for _, name := range given {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		for _, in := range op.Inputs {
+			if in.Name != name || in.In != "path" || op.Source.URLUses(name) {
+				continue
+			}
+			msg := fmt.Sprintf("--param %s: the path %s has no {%s} placeholder, so the value is not sent", name, op.Path, name)
+			if strict {
+				e := usageErrorf("%s", msg)
+				e.Hint = "the file declares " + name + " as a path input without using it; drop the --param or fix the path"
+				return e
+			}
+			fmt.Fprintf(a.stderr, "naftiko: warning: %s: %s\n", op.Ref, msg)
+		}
+	}
+	return nil
+}
+
+// printLint prints the lint warnings of the document (SPEC.md §3), for -v.
+func (a *app) printLint(c *spec.Capability) {
+	for _, d := range spec.Lint(c) {
+		if d.Severity == spec.SeverityWarning {
+			fmt.Fprintln(a.stderr, d.String())
+		}
+	}
 }
 
 // paramValue reads the value of --param name=value, following @path, -
@@ -445,3 +502,38 @@ func shellWord(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// warnLogger prints the engine's warnings on w as "naftiko: warning:
+// OPERATION: message" lines, and nothing below warning level.
+func warnLogger(w io.Writer) *slog.Logger {
+	return slog.New(warnHandler{w: w})
+}
+
+type warnHandler struct {
+	w     io.Writer
+	attrs []slog.Attr
+}
+
+func (h warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (h warnHandler) Handle(_ context.Context, r slog.Record) error {
+	op := ""
+	each := func(at slog.Attr) bool {
+		if at.Key == "operation" {
+			op = at.Value.String() + ": "
+		}
+		return true
+	}
+	for _, at := range h.attrs {
+		each(at)
+	}
+	r.Attrs(each)
+	_, err := fmt.Fprintf(h.w, "naftiko: warning: %s%s\n", op, r.Message)
+	return err
+}
+
+func (h warnHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return warnHandler{w: h.w, attrs: append(slices.Clip(h.attrs), as...)}
+}
+
+func (h warnHandler) WithGroup(string) slog.Handler { return h }

@@ -77,7 +77,7 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // echoedHeaders are the request headers the fake upstream reports.
-var echoedHeaders = []string{"Accept", "Authorization", "Content-Type", "Cookie", "X-Api-Key", "X-Request-Id", "X-Trace"}
+var echoedHeaders = []string{"Accept", "Apy-Token", "Authorization", "Content-Type", "Cookie", "X-Amz-Target", "X-Api-Key", "X-Request-Id", "X-Trace"}
 
 // newUpstream returns the fake upstream of the scripts. By default it
 // answers 200 with a JSON echo of the request:

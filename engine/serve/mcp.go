@@ -2,6 +2,8 @@ package serve
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -61,7 +63,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 			continue
 		}
 		tool := &mcpTool{el: el, inputs: s.toolInputs(el)}
-		def := &mcp.Tool{Name: t.Name, Title: t.Label, Description: el.description, InputSchema: inputSchema(tool.inputs),
+		def := &mcp.Tool{Name: shortToolName(t.Name), Title: t.Label, Description: el.description, InputSchema: inputSchema(tool.inputs),
 			Annotations: annotations(t.Hints, t.Label, t.Behavior.Function)}
 		if err := cat.addTool(srv, def, s.toolHandler(tool)); err != nil {
 			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
@@ -127,10 +129,26 @@ func toolName(n string) string {
 	if n == "" {
 		n = "tool"
 	}
-	if len(n) > 64 {
-		n = n[:64]
+	return shortToolName(n)
+}
+
+// maxToolName is the longest tool name many MCP clients accept.
+const maxToolName = 64
+
+// shortToolName shortens a name longer than maxToolName to its first 55
+// bytes, "_" and 8 hex digits of the SHA-256 of the whole name: the same
+// name always gives the same tool name, the start stays readable, and two
+// names sharing their first 55 bytes still differ.
+func shortToolName(n string) string {
+	if len(n) <= maxToolName {
+		return n
 	}
-	return n
+	sum := sha256.Sum256([]byte(n))
+	cut := maxToolName - 9
+	for cut > 0 && !utf8.RuneStart(n[cut]) {
+		cut--
+	}
+	return n[:cut] + "_" + hex.EncodeToString(sum[:4])
 }
 
 // uniqueName returns n, or n with a numeric suffix, not in used, at most
@@ -140,8 +158,8 @@ func uniqueName(n string, used map[string]bool) string {
 	for i := 2; used[out]; i++ {
 		suf := fmt.Sprintf("_%d", i)
 		base := n
-		if len(base)+len(suf) > 64 {
-			base = base[:64-len(suf)]
+		if len(base)+len(suf) > maxToolName {
+			base = base[:maxToolName-len(suf)]
 		}
 		out = base + suf
 	}
