@@ -425,11 +425,26 @@ func restrictive(outs []*spec.Output) bool {
 		return false
 	}
 	for _, o := range outs {
-		if o.Name == "" || o.Path != nil || o.Template != nil || o.Const != nil || o.Properties != nil || o.Items != nil {
+		if o.Name == "" || !declarative(o) {
 			return false
 		}
 	}
 	return true
+}
+
+// declarative reports whether an output only declares a shape: no
+// mapping, value or const in it or in its properties and items (beta5
+// writes `crew: {type: array, items: {fullName: {type: string}}}`).
+func declarative(o *spec.Output) bool {
+	if o.Path != nil || o.Template != nil || o.Const != nil {
+		return false
+	}
+	for _, p := range o.Properties {
+		if !declarative(p) {
+			return false
+		}
+	}
+	return o.Items == nil || declarative(o.Items)
 }
 
 // setDotted sets obj[a][b]… = v for the target name "a.b…".

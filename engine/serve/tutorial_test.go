@@ -1,0 +1,307 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// The reference's integration tests of its tutorial (tutorial-tests/*.java),
+// ported: each step is served by naftiko against a Microcks-like fake of
+// the two backends, and every assertion of the Java test is checked over
+// the real transports (MCP over streamable HTTP with the go-sdk client,
+// REST and skills over HTTP).
+
+// tutorial is one served step.
+type tutorial struct {
+	srv     *Server
+	backend *mockBackend
+	cs      *mcp.ClientSession
+	mcpNS   string
+}
+
+// mockHost is where the tutorial expects Microcks.
+const mockHost = "http://localhost:8080"
+
+// startTutorial serves step n of the tutorial on free ports, with the
+// backends' base URIs rewritten to the fake (as --base-uri does). Unless
+// withAuth, inbound MCP authentication is removed, as the reference's
+// tests do.
+func startTutorial(t *testing.T, n int, withAuth bool) *tutorial {
+	t.Helper()
+	dir := referenceDir(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "tutorial", fmt.Sprintf("step-%d-*.yml", n)))
+	if len(files) != 1 {
+		t.Fatalf("step %d: %d files", n, len(files))
+	}
+	c, err := spec.LoadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := newMockBackend(t,
+		filepath.Join(dir, "openapi", "naftiko-shipyard-maritime-registry-api.yaml"),
+		filepath.Join(dir, "openapi", "naftiko-shipyard-legacy-dockyard-api.yaml"))
+	opts := []Option{WithAddress("127.0.0.1"), WithRetries(0)}
+	for _, a := range c.Consumes {
+		if a.BaseURI != nil && strings.HasPrefix(a.BaseURI.Src, mockHost) {
+			opts = append(opts, WithBaseURI(a.Namespace, backend.URL+strings.TrimPrefix(a.BaseURI.Src, mockHost)))
+		}
+	}
+	tu := &tutorial{backend: backend}
+	for _, x := range c.Exposes {
+		x.Port = 0
+		if x.Type == "mcp" {
+			if tu.mcpNS == "" {
+				tu.mcpNS = x.Namespace
+			}
+			if !withAuth {
+				x.Auth = nil
+			}
+		}
+	}
+	s, err := New(c, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := s.Start(ctx); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if tu.cs != nil {
+			tu.cs.Close()
+		}
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		s.Shutdown(sctx)
+		cancel()
+	})
+	tu.srv = s
+	return tu
+}
+
+// url is the base URL of the adapter namespace ns.
+func (tu *tutorial) url(t *testing.T, ns string) string {
+	t.Helper()
+	a := tu.srv.Addr(ns)
+	if a == "" {
+		t.Fatalf("adapter %s is not listening", ns)
+	}
+	return "http://" + a
+}
+
+// session connects the go-sdk client to the MCP adapter over streamable
+// HTTP.
+func (tu *tutorial) session(t *testing.T) *mcp.ClientSession {
+	t.Helper()
+	if tu.cs == nil {
+		tr := &mcp.StreamableClientTransport{Endpoint: tu.url(t, tu.mcpNS) + "/mcp"}
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "tutorial", Version: "1"}, nil).Connect(context.Background(), tr, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tu.cs = cs
+	}
+	return tu.cs
+}
+
+// toolsList returns the tools as JSON objects, in the order listed.
+func (tu *tutorial) toolsList(t *testing.T) []map[string]any {
+	t.Helper()
+	res, err := tu.session(t).ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	for _, tool := range res.Tools {
+		out = append(out, asJSON(t, tool).(map[string]any))
+	}
+	return out
+}
+
+// callTool calls a tool, requires isError false, and returns the parsed
+// JSON of content[0].text; with contentExpected false it requires empty
+// content and returns nil.
+func (tu *tutorial) callTool(t *testing.T, name string, args map[string]any, contentExpected bool) any {
+	t.Helper()
+	res, err := tu.session(t).CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		t.Fatalf("tools/call %s: %v", name, err)
+	}
+	if res.IsError {
+		t.Fatalf("tools/call %s: isError; raw result %s", name, mustJSON(res))
+	}
+	if !contentExpected {
+		if len(res.Content) != 0 {
+			t.Fatalf("tools/call %s: content must be empty, got %s", name, mustJSON(res.Content))
+		}
+		return nil
+	}
+	if len(res.Content) == 0 {
+		t.Fatalf("tools/call %s: content must be non-empty", name)
+	}
+	text, ok := res.Content[0].(*mcp.TextContent)
+	if !ok {
+		t.Fatalf("tools/call %s: content[0] is %T", name, res.Content[0])
+	}
+	var v any
+	if err := json.Unmarshal([]byte(text.Text), &v); err != nil {
+		t.Fatalf("tools/call %s: content[0].text is not JSON: %v: %q", name, err, text.Text)
+	}
+	return v
+}
+
+// get sends GET url and returns the status and the parsed JSON body.
+func httpJSON(t *testing.T, method, url, body string) (int, any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var v any
+	if len(bytes.TrimSpace(b)) > 0 {
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s %s: %d %q is not JSON", method, url, resp.StatusCode, b)
+		}
+	}
+	return resp.StatusCode, v
+}
+
+func asJSON(t testing.TB, v any) any {
+	t.Helper()
+	var out any
+	if err := json.Unmarshal([]byte(mustJSON(v)), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// path navigates a JSON value ("a", "b", 0, …); nil when absent, like
+// Jackson's path().
+func path(v any, keys ...any) any {
+	for _, k := range keys {
+		switch k := k.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+func has(v any, key string) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, ok = m[key]
+	return ok
+}
+
+// text is Jackson's asText: a string as is, a scalar printed, else "".
+func text(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil, map[string]any, []any:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func blank(v any) bool { return strings.TrimSpace(text(v)) == "" }
+
+func isNumber(v any) bool { _, ok := v.(float64); return ok }
+
+func isArray(v any) bool { _, ok := v.([]any); return ok }
+
+func isObject(v any) bool { _, ok := v.(map[string]any); return ok }
+
+func required(tool map[string]any) []string {
+	var out []string
+	for _, r := range asList(path(tool, "inputSchema", "required")) {
+		out = append(out, text(r))
+	}
+	return out
+}
+
+func asList(v any) []any { l, _ := v.([]any); return l }
+
+// check reports a failed assertion with its message (the Java message).
+func check(t *testing.T, ok bool, format string, args ...any) {
+	t.Helper()
+	if !ok {
+		t.Errorf(format, args...)
+	}
+}
+
+func checkEq(t *testing.T, got, want any, what string) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s: got %v, want %v", what, got, want)
+	}
+}
+
+// wantTools checks the names of tools, in order.
+func wantTools(t *testing.T, tools []map[string]any, want ...string) {
+	t.Helper()
+	checkEq(t, len(tools), len(want), "number of tools")
+	for i, w := range want {
+		if i < len(tools) {
+			checkEq(t, text(tools[i]["name"]), w, fmt.Sprintf("tools[%d].name", i))
+		}
+	}
+}
+
+// checkInput checks that tool declares input name of type typ, required
+// or not.
+func checkInput(t *testing.T, tool map[string]any, name, typ string, req bool) {
+	t.Helper()
+	props := path(tool, "inputSchema", "properties")
+	check(t, has(props, name), "%s inputSchema must declare %q", tool["name"], name)
+	checkEq(t, text(path(props, name, "type")), typ, fmt.Sprintf("%s.%s type", tool["name"], name))
+	checkEq(t, slices.Contains(required(tool), name), req, fmt.Sprintf("%q in %s required", name, tool["name"]))
+}
+
+// checkShipSummary checks the mapped fields every ship listing has.
+func checkShipSummary(t *testing.T, ship any) {
+	t.Helper()
+	for _, f := range []string{"imo", "name", "type", "flag", "status"} {
+		check(t, has(ship, f), "ship must have %q: %v", f, ship)
+	}
+	check(t, !blank(path(ship, "imo")), "imo must not be blank")
+	check(t, !blank(path(ship, "name")), "name must not be blank")
+}
