@@ -179,6 +179,8 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 	case "rest":
 		x.InputParameters = l.exposedParams(fs.get("inputParameters"), "rest")
 		l.restResources(x, fs.get("resources"))
+	case "skill":
+		l.skillAdapter(x, fs)
 	case "control":
 		if v := deref(fs.get("management")); v != nil && v.Kind == yaml.MappingNode {
 			x.Management = &Management{Pos: l.at(v)}
@@ -999,6 +1001,7 @@ func (l *loader) linkExposes(c *Capability) {
 	if len(c.Exposes) == 0 && len(c.Aggregates) == 0 {
 		return
 	}
+	l.linkSkills(c)
 	k := &linker{l: l, c: c, ops: map[string][]OpRef{}, funcs: map[string]*Function{}}
 	for _, r := range c.Operations() {
 		if r.Adapter.Shadowed || r.Op.Shadowed {

@@ -237,6 +237,8 @@ type Expose struct {
 	Tools        []*Tool
 	MCPResources []*MCPResource
 	Prompts      []*Prompt
+	// Skills are the catalogue of a skill adapter (type skill).
+	Skills []*Skill
 	// Management configures a control adapter (type control); nil when
 	// absent.
 	Management *Management

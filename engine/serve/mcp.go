@@ -679,20 +679,11 @@ func (s *Server) addStaticResource(srv *mcp.Server, cat *catalog, r *spec.MCPRes
 	prefix := strings.TrimSuffix(r.URI, "/") + "/"
 	read := func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 		rel, ok := strings.CutPrefix(req.Params.URI, prefix)
-		if !ok || rel == "" {
+		if !ok {
 			return nil, mcp.ResourceNotFoundError(req.Params.URI)
 		}
-		for _, seg := range strings.Split(rel, "/") {
-			if !safeSegment.MatchString(seg) || seg == "." || seg == ".." {
-				return nil, mcp.ResourceNotFoundError(req.Params.URI)
-			}
-		}
-		p, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(rel)))
-		if err != nil || !strings.HasPrefix(p, dir+string(filepath.Separator)) {
-			return nil, mcp.ResourceNotFoundError(req.Params.URI)
-		}
-		fi, err := os.Stat(p)
-		if err != nil || fi.IsDir() || fi.Size() > int64(s.cfg.maxResult)*4 {
+		p, fi, ok := safeFile(dir, rel)
+		if !ok || fi.Size() > int64(s.cfg.maxResult)*4 {
 			return nil, mcp.ResourceNotFoundError(req.Params.URI)
 		}
 		data, err := os.ReadFile(p)

@@ -366,6 +366,8 @@ func (s *Server) build() {
 			}
 		case "control":
 			u.handler = s.newControl(x)
+		case "skill":
+			u.handler = s.newSkill(x)
 		default:
 			s.log.Warn("adapter type is not served", "type", x.Type, "namespace", x.Namespace)
 			continue
