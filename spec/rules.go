@@ -64,6 +64,7 @@ var Rules = []Rule{
 	{"port-invalid", "an exposes port outside 1–65535 (adapter error)"},
 	{"mcp-stdio-port", "a port on a stdio MCP adapter (ignored)"},
 	{"mcp-stdio-auth", "authentication on a stdio MCP adapter (ignored)"},
+	{"skill-tool-invalid", "a skill tool with both or neither of `from` and `instruction`, an `instruction` without the skill's `location`, or a `from` naming no rest or mcp adapter (adapter error)"},
 
 	// Exposes, steps and aggregates (serve).
 	{"call-unresolved", "a call, ref, step call or forward target names nothing (element error, with a did-you-mean hint)"},
