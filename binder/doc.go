@@ -16,4 +16,8 @@
 //
 // ParseDotenv and EnvFiles implement the dotenv format shared by .env key
 // files and the CLI's --env-file flag.
+//
+// Imports: spec only (the Bind model and the error type). The engine owns
+// the one Binder of a program run, providers included (Engine.Binder);
+// the servers resolve their own templates with it.
 package binder

@@ -28,4 +28,10 @@
 // algorithm (implicit tbody, unclosed cells, entities) that real pages
 // rely on and that no hand-written tokenizer would match; the small CSS
 // selector engine that scopes tables (selector.go) is naftiko's own.
+//
+// Imports: spec, spec/program (the compiled capability it executes: New
+// compiles one, NewProgram takes one already compiled), binder, and its
+// internal JSON-value helpers (engine/internal/jsonv). It never imports
+// engine/serve. Operations are resolved once (Resolve, Operations) and
+// called as values (Prepare, CallOp); Call(ref) resolves on each call.
 package engine

@@ -13,4 +13,8 @@
 // Validation against the project's JSON Schemas (naftiko validate) is in
 // package spec/schema, so that importing spec does not link a JSON Schema
 // library.
+//
+// Imports: only spec/internal/vocab and spec/internal/yamlnode of this
+// module. Everything else builds on it: the compile stage (spec/program),
+// validation (spec/schema), the binder, the engine and the CLI.
 package spec

@@ -1,11 +1,3 @@
-// Command naftiko calls the HTTP operations described by a naftiko
-// capability document.
-//
-//	naftiko run capabilities/clerk/organization-memberships.yaml \
-//	    ListOrganizationMemberships --param organization_id=org_2RwC6
-//
-// README.md documents every command and flag. The command is a thin shell
-// over Main, which tests call in-process.
 package main
 
 import (

@@ -22,4 +22,11 @@
 // time; every adapter binds to 127.0.0.1 unless the document or
 // WithAddress says otherwise. Run serves until its context is cancelled,
 // then drains in-flight requests for up to 10 seconds.
+//
+// Imports: spec/program (the compiled capability and its `with` values),
+// engine's public API, binder (through Engine.Binder, the one binder with
+// every provider), spec, and engine/internal/jsonv for JSON values. It
+// executes the program: elements are compiled when the Server is built
+// (targets, with values, lookups, mappings), so a request performs no
+// reference lookup by string and no template or JSONPath compilation.
 package serve

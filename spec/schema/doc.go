@@ -7,4 +7,7 @@
 // It is apart from package spec so that programs that only load and run
 // documents do not link the JSON Schema library, whose initialisation
 // compiles the meta-schemas of every JSON Schema draft.
+//
+// Imports: spec and spec's internal helpers; nothing imports it but the
+// CLI.
 package schema

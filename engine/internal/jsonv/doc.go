@@ -7,4 +7,6 @@
 // A JSON-like value here is nil, string, bool, int64, float64,
 // json.Number, map[string]any, []any or *Object. The package is internal
 // to engine: embedders never see it.
+//
+// Imports: spec only (for the error type).
 package jsonv

@@ -1,7 +1,3 @@
-// Package yamlnode holds the read-only helpers over raw YAML nodes that the
-// loader (package spec) and the schema validation (package spec/schema)
-// share, so that both read a document the same way: aliases resolved,
-// merge keys applied, tags resolved as the loader resolves them.
 package yamlnode
 
 import (
