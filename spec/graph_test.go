@@ -18,7 +18,7 @@ var allowedImports = map[string][]string{
 	"spec/internal/vocab":    {},
 	"spec/internal/yamlnode": {},
 	"spec":                   {"spec/internal/vocab", "spec/internal/yamlnode"},
-	"spec/schema":            {"spec", "spec/internal/vocab", "spec/internal/yamlnode"},
+	"spec/schema":            {"spec", "spec/program", "spec/internal/vocab", "spec/internal/yamlnode"},
 	"spec/program":           {"spec", "spec/internal/vocab"},
 	"binder":                 {"spec"},
 	"engine/internal/jsonv":  {"spec"},

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // LintRules lists the rules that Lint adds to the loader's (SPEC.md §3),
@@ -32,12 +34,20 @@ var LintRules = []Rule{
 	{"body-on-get", "a GET or HEAD operation defines a body"},
 }
 
-// Lint runs the lint rules of SPEC.md §3 that the loader does not already
-// report, on a loaded capability. It reads the model and the raw nodes of
-// exposes adapters and aggregates; it touches neither network nor
+// TargetInputs returns the caller-visible input names of a consumed
+// operation, in order, and the required ones: the compile stage's one
+// input derivation (program.Op.Inputs).
+type TargetInputs func(OpRef) (names, required []string)
+
+// LintWith runs the lint rules of SPEC.md §3 that the loader does not
+// already report, on a loaded capability; inputs is the compile stage's
+// derivation of the inputs of the operations `with` targets (use
+// program.Lint, which supplies it). It reads the model and the raw nodes
+// of exposes adapters and aggregates; it touches neither network nor
 // environment. The diagnostics are sorted.
-func Lint(c *Capability) []Diagnostic {
+func LintWith(c *Capability, inputs TargetInputs) []Diagnostic {
 	l := newLinter(c)
+	l.inputs = inputs
 	l.run()
 	SortDiagnostics(l.out)
 	return l.out
@@ -68,14 +78,14 @@ type linter struct {
 	exposeNS map[string]bool
 	// refs holds every placeholder name referenced anywhere.
 	refs map[string]bool
-	// params caches targetParams.
-	params map[*Operation][2][]string
+	// inputs derives the inputs of `with` targets (the compile stage's).
+	inputs TargetInputs
 }
 
 func newLinter(c *Capability) *linter {
 	l := &linter{c: c, ops: map[string][]OpRef{}, funcs: map[string]*yaml.Node{}, failed: map[string]bool{},
 		vars: map[string][]*Bind{}, bindNS: map[string][]*Bind{}, exposeNS: map[string]bool{},
-		refs: map[string]bool{}, params: map[*Operation][2][]string{}}
+		refs: map[string]bool{}}
 	for _, a := range c.Consumes {
 		if a.Namespace != "" && !slices.Contains(l.consumed, a.Namespace) {
 			l.consumed = append(l.consumed, a.Namespace)
@@ -1081,138 +1091,22 @@ func (l *linter) unresolved(at Pos, what, ref string, candidates []string) {
 // contained in it. Only candidates with as many dots as ref are offered.
 func suggestRefs(ref string, candidates []string) []string {
 	dots := strings.Count(ref, ".")
-	var out []string
-	add := func(c string) {
-		if len(out) < 3 && !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	same := func(c string) bool { return strings.Count(c, ".") == dots }
+	same := make([]string, 0, len(candidates))
 	for _, c := range candidates {
-		if same(c) && strings.EqualFold(c, ref) {
-			add(c)
+		if strings.Count(c, ".") == dots {
+			same = append(same, c)
 		}
 	}
-	for d := 1; d <= 3; d++ {
-		for _, c := range candidates {
-			if same(c) && levenshtein(strings.ToLower(ref), strings.ToLower(c), d+1) == d {
-				add(c)
-			}
-		}
-	}
-	lr := strings.ToLower(ref)
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		if same(c) && len(lr) >= 3 && (strings.Contains(lc, lr) || strings.Contains(lr, lc)) {
-			add(c)
-		}
-	}
-	return out
-}
-
-// targetParams returns the parameter names of a consumed operation (every
-// level, path placeholders and implicit inputs) and its required inputs.
-func (l *linter) targetParams(t OpRef) (names, required []string) {
-	if p, ok := l.params[t.Op]; ok {
-		return p[0], p[1]
-	}
-	names, required = l.computeTargetParams(t)
-	l.params[t.Op] = [2][]string{names, required}
-	return names, required
-}
-
-func (l *linter) computeTargetParams(t OpRef) (names, required []string) {
-	a, r, o := t.Adapter, t.Resource, t.Op
-	type key struct{ name, in string }
-	merged := map[key]*Param{}
-	var order []key
-	for _, ps := range [][]*Param{a.InputParameters, r.InputParameters, o.InputParameters} {
-		for _, p := range ps {
-			k := key{p.Name, p.In}
-			if _, ok := merged[k]; !ok {
-				order = append(order, k)
-			}
-			merged[k] = p
-		}
-	}
-	for _, k := range order {
-		p := merged[k]
-		if !slices.Contains(names, p.Name) {
-			names = append(names, p.Name)
-		}
-		if (p.Required || p.In == "path") && p.Value == nil && p.In != "environment" && !slices.Contains(required, p.Name) {
-			required = append(required, p.Name)
-		}
-	}
-	for _, t := range []*Template{a.BaseURI, r.PathTmpl, o.PathTmpl} {
-		if t == nil {
-			continue
-		}
-		for _, p := range t.Parts {
-			if p.Name == "" || (t == a.BaseURI && !p.Single) || !l.pathPlaceholder(p) || slices.Contains(names, p.Name) {
-				continue
-			}
-			names = append(names, p.Name)
-			required = append(required, p.Name)
-		}
-	}
-	// Implicit inputs: names that templates of the operation reference.
-	var tmpls []*Template
-	var data func(d *Data)
-	data = func(d *Data) {
-		if d == nil {
-			return
-		}
-		if d.Tmpl != nil {
-			tmpls = append(tmpls, d.Tmpl)
-		}
-		for _, v := range d.Vals {
-			data(v)
-		}
-		for _, v := range d.Items {
-			data(v)
-		}
-	}
-	for _, hs := range [][]*Header{a.Headers, r.Headers, o.Headers} {
-		for _, h := range hs {
-			tmpls = append(tmpls, h.Value)
-		}
-	}
-	for _, ps := range [][]*Param{a.InputParameters, r.InputParameters, o.InputParameters} {
-		for _, p := range ps {
-			data(p.Value)
-		}
-	}
-	if o.Body != nil {
-		data(o.Body.Data)
-	}
-	for _, t := range tmpls {
-		if t == nil {
-			continue
-		}
-		for _, p := range t.Parts {
-			n := p.Name
-			if n == "" || l.vars[n] != nil || strings.HasPrefix(n, "env.") {
-				continue
-			}
-			if pre, rest, ok := strings.Cut(n, "."); ok {
-				if pre != "tools" && pre != "rest" && pre != a.Namespace && !l.exposeNS[pre] {
-					continue
-				}
-				n = rest
-			}
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
-		}
-	}
-	return names, required
+	return vocab.Near(ref, same, 3, 3)
 }
 
 // with checks the `with` keys of n against the target operation, and that
 // every required target parameter is supplied.
 func (l *linter) with(file string, e element, n *yaml.Node, ref string, t OpRef) {
-	names, required := l.targetParams(t)
+	if l.inputs == nil {
+		return
+	}
+	names, required := l.inputs(t)
 	keys, withNames := lintKeys(lintField(n, "with"))
 	for i, k := range withNames {
 		if slices.Contains(names, k) {

@@ -75,7 +75,8 @@ func (op *Op) declared(name string) bool {
 	return false
 }
 
-// implicitPathParams adds undeclared placeholders of paths, and undeclared
+// implicitPathParams adds undeclared placeholders of paths that name no
+// bound variable, and undeclared
 // single-brace placeholders of the baseUri that no bind names.
 func (op *Op) implicitPathParams(r spec.OpRef, names *Names) {
 	for _, t := range []*spec.Template{r.Resource.PathTmpl, r.Op.PathTmpl} {
@@ -83,7 +84,8 @@ func (op *Op) implicitPathParams(r spec.OpRef, names *Names) {
 			continue
 		}
 		for _, n := range t.Names() {
-			if !op.declared(n) {
+			// A bound variable in a path is the variable, not an input.
+			if !op.declared(n) && !names.Bound(n) {
 				op.Params = append(op.Params, &Param{Name: n, In: "path", Type: "string", Required: true, Implicit: true})
 			}
 		}

@@ -151,3 +151,34 @@ func TestFormatTable(t *testing.T) {
 		}
 	}
 }
+
+// A bound variable in a consumed path is the variable, not a caller input
+// (before the one derivation, the engine required it as --param while lint
+// said it was bound).
+func TestBoundVariableInPathIsNotAnInput(t *testing.T) {
+	c, err := spec.Parse([]byte(`naftiko: "1.0.0-alpha2"
+binds:
+- namespace: cloud
+  keys: {SUB: SUB}
+capability:
+  consumes:
+  - type: http
+    namespace: az
+    baseUri: https://az.example.com
+    resources:
+    - name: q
+      path: '/subscriptions/{{SUB}}/query/{id}'
+      operations:
+      - name: query
+`), "doc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := program.Compile(c).Resolve("query")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(op.Inputs) != 1 || op.Inputs[0].Name != "id" || !op.Inputs[0].Required {
+		t.Errorf("inputs = %+v, want only the required id", op.Inputs)
+	}
+}

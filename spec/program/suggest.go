@@ -13,36 +13,7 @@ import (
 // containing name or contained in it. It is the one did-you-mean of
 // naftiko's runtimes.
 func Suggest(name string, candidates []string, maxDist int) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(c string) {
-		if !seen[c] && len(out) < 3 {
-			seen[c] = true
-			out = append(out, c)
-		}
-	}
-	lower := strings.ToLower(name)
-	for _, c := range candidates {
-		if strings.ToLower(c) == lower {
-			add(c)
-		}
-	}
-	for d := 1; d <= maxDist; d++ {
-		for _, c := range candidates {
-			if vocab.Distance(lower, strings.ToLower(c)) == d {
-				add(c)
-			}
-		}
-	}
-	if lower != "" {
-		for _, c := range candidates {
-			lc := strings.ToLower(c)
-			if strings.Contains(lc, lower) || strings.Contains(lower, lc) {
-				add(c)
-			}
-		}
-	}
-	return out
+	return vocab.Near(name, candidates, maxDist, 1)
 }
 
 // DidYouMean words suggestions as " (did you mean `a` or `b`?)", or "".

@@ -8,6 +8,7 @@ import (
 
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/internal/yamlnode"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // ValidateOptions configures ValidateBytes and ValidateFile.
@@ -87,7 +88,7 @@ func validate(c *spec.Capability, root *yaml.Node, opts ValidateOptions) []spec.
 	if root != nil {
 		schema = schemaCheck(c.File, root, schemaKey(c.Root, c.Version), schemaSeverity(opts))
 	}
-	lint := spec.Lint(c)
+	lint := program.Lint(c)
 	lint = append(lint, extensions(c)...)
 	return merge(slices.Clone(c.Diagnostics), schema, lint, opts)
 }

@@ -128,3 +128,45 @@ func Distance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Near returns up to three candidates close to name: equal ignoring case
+// first, then within edit distance 1…maxDist (Distance, ignoring case),
+// then those containing name or contained in it when name has at least
+// minSub bytes. It is the one did-you-mean of references (operations,
+// parameters, namespaces); Suggest is the one of field names.
+func Near(name string, candidates []string, maxDist, minSub int) []string {
+	var out []string
+	add := func(c string) {
+		if len(out) >= 3 {
+			return
+		}
+		for _, o := range out {
+			if o == c {
+				return
+			}
+		}
+		out = append(out, c)
+	}
+	lower := strings.ToLower(name)
+	for _, c := range candidates {
+		if strings.ToLower(c) == lower {
+			add(c)
+		}
+	}
+	for d := 1; d <= maxDist; d++ {
+		for _, c := range candidates {
+			if Distance(lower, strings.ToLower(c)) == d {
+				add(c)
+			}
+		}
+	}
+	if len(lower) >= max(minSub, 1) {
+		for _, c := range candidates {
+			lc := strings.ToLower(c)
+			if strings.Contains(lc, lower) || strings.Contains(lower, lc) {
+				add(c)
+			}
+		}
+	}
+	return out
+}
