@@ -16,6 +16,7 @@ import (
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/engine"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // runFlags holds the flags of "naftiko run".
@@ -228,7 +229,7 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	}
 	a.printWarnings(c, op.Source, f.verbose)
 	if f.verbose {
-		a.printLint(c)
+		a.printLint(e.Program())
 	}
 	given := make([]string, 0, len(raw))
 	for _, p := range raw {
@@ -346,8 +347,8 @@ func (a *app) checkCallerInputs(op *engine.Operation, hasBody bool, given []stri
 }
 
 // printLint prints the lint warnings of the document (SPEC.md §3), for -v.
-func (a *app) printLint(c *spec.Capability) {
-	for _, d := range spec.Lint(c) {
+func (a *app) printLint(p *program.Program) {
+	for _, d := range p.Lint() {
 		if d.Severity == spec.SeverityWarning {
 			fmt.Fprintln(a.stderr, d.String())
 		}
