@@ -759,6 +759,11 @@ func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error 
 	for i, a := range p.Arguments {
 		args[i] = &mcp.PromptArgument{Name: a.Name, Title: a.Label, Description: a.Description, Required: a.Required}
 	}
+	// Message templates are compiled once, at registration.
+	tmpls := make([]*spec.Template, len(msgs))
+	for i, m := range msgs {
+		tmpls[i], _ = spec.ParseTemplate(m.Content, spec.Pos{}, false, spec.TextTemplate)
+	}
 	handler := func(ctx context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		var missing []string
 		for _, a := range p.Arguments {
@@ -774,9 +779,9 @@ func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error 
 		if media != nil {
 			res.Messages = []*mcp.PromptMessage{{Role: "user", Content: contentOf([]part{*media}, p.Location)[0]}}
 		}
-		for _, m := range msgs {
+		for i, m := range msgs {
 			res.Messages = append(res.Messages, &mcp.PromptMessage{Role: mcp.Role(m.Role),
-				Content: &mcp.TextContent{Text: fillPrompt(m.Content, p.Arguments, req.Params.Arguments)}})
+				Content: &mcp.TextContent{Text: fillPrompt(tmpls[i], p.Arguments, req.Params.Arguments)}})
 		}
 		return res, nil
 	}
@@ -786,8 +791,7 @@ func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error 
 // fillPrompt replaces {{arg}} placeholders with the arguments' text;
 // placeholders naming no argument are left as written, and values are
 // not expanded again.
-func fillPrompt(text string, declared []*spec.PromptArgument, vals map[string]string) string {
-	t, _ := spec.ParseTemplate(text, spec.Pos{}, false, spec.TextTemplate)
+func fillPrompt(t *spec.Template, declared []*spec.PromptArgument, vals map[string]string) string {
 	var b strings.Builder
 	for _, part := range t.Parts {
 		if part.Name == "" {
