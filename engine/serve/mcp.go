@@ -47,13 +47,21 @@ type mcpTool struct {
 	inputs []toolInput
 }
 
+// mcpCapabilities are the capabilities every naftiko MCP server
+// advertises before the SDK adds those it infers from what is registered
+// (resources, prompts, completions, subscriptions): tools, even when every
+// tool of the adapter was left out, and logging (the SDK's default, kept
+// because tool calls send log notifications).
+func mcpCapabilities() *mcp.ServerCapabilities {
+	return &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{ListChanged: true}, Logging: &mcp.LoggingCapabilities{}}
+}
+
 // newMCP builds the MCP server of an adapter: its tools, resources and
 // prompts. Elements with errors are left out and logged.
 func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 	cat := s.newCatalog()
 	srv := mcp.NewServer(&mcp.Implementation{Name: x.Namespace, Title: x.Label, Version: s.cfg.version},
-		&mcp.ServerOptions{Instructions: x.Description, Logger: s.sdkLog, HasTools: true,
-			HasResources: len(x.MCPResources) > 0, HasPrompts: len(x.Prompts) > 0, CompletionHandler: cat.complete,
+		&mcp.ServerOptions{Instructions: x.Description, Logger: s.sdkLog, Capabilities: mcpCapabilities(), CompletionHandler: cat.complete,
 			SubscribeHandler: cat.subscribe, UnsubscribeHandler: cat.unsubscribe})
 	cat.install(srv)
 	for _, t := range x.Tools {
@@ -88,7 +96,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 func (s *Server) generatedMCP() *mcpAdapter {
 	label := s.cap.Info.Label
 	srv := mcp.NewServer(&mcp.Implementation{Name: label, Version: s.cfg.version},
-		&mcp.ServerOptions{Instructions: s.cap.Info.Description, Logger: s.sdkLog, HasTools: true})
+		&mcp.ServerOptions{Instructions: s.cap.Info.Description, Logger: s.sdkLog, Capabilities: mcpCapabilities()})
 	cat := s.newCatalog()
 	cat.install(srv)
 	used := map[string]bool{}
