@@ -28,6 +28,7 @@ type serveFlags struct {
 	verbose   bool
 	timeout   time.Duration
 	retries   int
+	origins   []string
 }
 
 const serveLong = `Serve the exposes adapters of a capability: REST APIs, MCP servers for AI
@@ -91,6 +92,7 @@ func (a *app) newServeCmd() *cobra.Command {
 	fl.StringVar(&f.mcpHTTP, "mcp-http", "", "serve only MCP, over streamable HTTP at `ADDR` (host:port or :port)")
 	fl.BoolVar(&f.writes, "writes", false, "generate MCP tools for every method, not only GET and HEAD")
 	fl.Var(&f.maxResult, "mcp-max-result", "truncate MCP tool results longer than `SIZE` (default 256KiB)")
+	fl.StringArrayVar(&f.origins, "mcp-allow-origin", nil, "let browser pages on `ORIGIN` (scheme://host[:port], or *) call MCP over HTTP (repeatable; default: the server's own origin only)")
 	fl.StringVar(&f.address, "address", "", "bind every adapter to `HOST` (default: the document's address, else 127.0.0.1)")
 	fl.StringArrayVar(&f.baseURIs, "base-uri", nil, "replace the baseUri: `URL` for every adapter or NAMESPACE=URL for one (repeatable)")
 	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a dotenv `PATH` first (repeatable; later files win)")
@@ -99,7 +101,7 @@ func (a *app) newServeCmd() *cobra.Command {
 	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retry a GET or HEAD up to `N` times after a network error or a 429, 502, 503 or 504")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every request and upstream exchange, and every load warning, on stderr")
 	_ = cmd.RegisterFlagCompletionFunc("base-uri", a.completeBaseURI)
-	for _, n := range []string{"mcp-http", "mcp-max-result", "address", "header", "timeout", "retries"} {
+	for _, n := range []string{"mcp-http", "mcp-max-result", "mcp-allow-origin", "address", "header", "timeout", "retries"} {
 		_ = cmd.RegisterFlagCompletionFunc(n, cobra.NoFileCompletions)
 	}
 	return cmd
@@ -132,6 +134,7 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 		serve.WithWrites(f.writes),
 		serve.WithMaxResult(int(f.maxResult)),
 		serve.WithAddress(f.address),
+		serve.WithMCPAllowedOrigins(f.origins...),
 	}
 	err := eachUpstreamFlag(f.headers, f.baseURIs,
 		func(name, value string) { opts = append(opts, serve.WithHeader(name, value)) },

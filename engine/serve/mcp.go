@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net/http"
 	"os"
@@ -536,15 +535,6 @@ func (s *Server) errorResult(se *spec.Error) *mcp.CallToolResult {
 		}
 	}
 	return res
-}
-
-// mcpHTTPHandler serves streamable HTTP on /mcp and /.
-func mcpHTTPHandler(srv *mcp.Server, log *slog.Logger) http.Handler {
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{Logger: log})
-	mux := http.NewServeMux()
-	mux.Handle("/mcp", h)
-	mux.Handle("/", h)
-	return mux
 }
 
 // ---------------------------------------------------------------------------

@@ -61,6 +61,8 @@ type config struct {
 	propagator propagation.TextMapPropagator
 	// mcpPageSize is the page size of the MCP list methods (0: the SDK default).
 	mcpPageSize int
+	// mcpOrigins are the browser origins allowed besides the server's own.
+	mcpOrigins []string
 }
 
 // WithEngineOptions passes options to the engine that calls the consumed
@@ -331,7 +333,7 @@ func (s *Server) build() {
 				s.adapterErrs = append(s.adapterErrs, err)
 			}
 			u.host, u.port = host, port
-			u.handler = mcpHTTPHandler(srv.srv, s.sdkLog)
+			u.handler = s.mcpHTTPHandler(srv.srv, s.sdkLog)
 		}
 		s.units = append(s.units, u)
 		return
@@ -362,7 +364,7 @@ func (s *Server) build() {
 				stdioSeen = true
 				u.stdio, u.auth = true, nil
 			} else {
-				u.handler = mcpHTTPHandler(m.srv, s.sdkLog)
+				u.handler = s.mcpHTTPHandler(m.srv, s.sdkLog)
 			}
 		case "control":
 			u.handler = s.newControl(x)
@@ -501,9 +503,12 @@ func (s *Server) Start(ctx context.Context) error {
 			go func(u *unit) {
 				defer s.wg.Done()
 				defer close(s.stdioCh)
-				err := u.mcp.Run(runCtx, &mcp.IOTransport{Reader: readCloser(s.cfg.stdin), Writer: writeCloser{s.cfg.stdout}})
+				err := u.mcp.Run(runCtx, stdioTransport(readCloser(s.cfg.stdin), s.cfg.stdout))
 				if err != nil && runCtx.Err() == nil && !errors.Is(err, io.EOF) {
 					s.log.Error("mcp stdio session ended", "error", err)
+					// A transport error is a failure: Run returns it, the
+					// CLI exits non-zero.
+					s.errc <- fmt.Errorf("mcp stdio: %w", err)
 				}
 			}(u)
 			continue
@@ -643,6 +648,10 @@ func (s *Server) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case runErr = <-s.errc:
 	case <-stdioDone:
+		select {
+		case runErr = <-s.errc: // the stdio session failed
+		default:
+		}
 	}
 	s.log.Info("shutting down", "drain", s.cfg.shutdown.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.shutdown)
