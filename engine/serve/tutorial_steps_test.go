@@ -1,9 +1,7 @@
 package serve
 
 import (
-	"context"
 	"net/http"
-	"strings"
 	"testing"
 )
 
@@ -80,6 +78,13 @@ func checkSpecs(t *testing.T, ship any) {
 
 func TestTutorialStep1(t *testing.T) {
 	tu := startTutorial(t, 1, false)
+	t.Run("serverDiscoverShouldAdvertiseSupportedProtocolVersionAndCapabilities", func(t *testing.T) {
+		status, resp := rawRPC(t, tu.url(t, tu.mcpNS)+"/mcp", "server/discover", `{}`, "")
+		checkEq(t, status, 200, "server/discover status")
+		versions := path(resp, "result", "supportedVersions")
+		check(t, isArray(versions) && len(asList(versions)) > 0, "server must advertise its supported protocol versions: %v", resp)
+		check(t, path(resp, "result", "capabilities", "tools") != nil, "capabilities must advertise tools: %v", resp)
+	})
 	t.Run("toolsListShouldAdvertiseGetShipTool", func(t *testing.T) {
 		tools := tu.toolsList(t)
 		wantTools(t, tools, "get-ship")
@@ -149,26 +154,19 @@ func TestTutorialStep3(t *testing.T) {
 		checkEq(t, last.Header.Get("Authorization"), "Bearer dummy-token", "upstream Authorization")
 		checkEq(t, last.Header.Get("Registry-Version"), "1.0.0-alpha2", "upstream Registry-Version")
 	})
+	t.Run("serverDiscoverShouldSucceedWithBindsAndAuth", func(t *testing.T) {
+		status, _ := rawRPC(t, tu.url(t, tu.mcpNS)+"/mcp", "server/discover", `{}`, "sk-mcp-YYYYYYYYYYYY")
+		checkEq(t, status, 200, "server/discover status")
+	})
 	t.Run("bearerAuthFromFileBindingShouldAcceptCorrectTokenAndRejectWrong", func(t *testing.T) {
 		authed := startTutorial(t, 3, true)
 		u := authed.url(t, authed.mcpNS) + "/mcp"
-		init := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
 		for _, c := range []struct {
 			token string
 			want  int
 		}{{"sk-mcp-YYYYYYYYYYYY", http.StatusOK}, {"wrong-token", http.StatusUnauthorized}, {"", http.StatusUnauthorized}} {
-			req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, u, strings.NewReader(init))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Accept", "application/json, text/event-stream")
-			if c.token != "" {
-				req.Header.Set("Authorization", "Bearer "+c.token)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			checkEq(t, resp.StatusCode, c.want, "status with token "+c.token)
+			status, _ := rawRPC(t, u, "server/discover", `{}`, c.token)
+			checkEq(t, status, c.want, "server/discover status with token "+c.token)
 		}
 	})
 }

@@ -305,3 +305,62 @@ func checkShipSummary(t *testing.T, ship any) {
 	check(t, !blank(path(ship, "imo")), "imo must not be blank")
 	check(t, !blank(path(ship, "name")), "name must not be blank")
 }
+
+// mcpRevision is the MCP revision the reference's tests speak.
+const mcpRevision = "2026-07-28"
+
+// rawRPC posts one JSON-RPC request to the MCP endpoint the way the
+// reference's tests do (the sessionless revision: protocol version in a
+// header and in params._meta, Mcp-Method and Mcp-Name headers), and
+// returns the HTTP status and the parsed JSON-RPC response (from a JSON
+// body or the first SSE data line).
+func rawRPC(t *testing.T, url, method, params, token string) (int, any) {
+	t.Helper()
+	var p map[string]any
+	if err := json.Unmarshal([]byte(params), &p); err != nil {
+		t.Fatal(err)
+	}
+	// The go-sdk also requires the client capabilities of the sessionless
+	// revision (SEP-2575); the reference accepts a request without them.
+	p["_meta"] = map[string]any{"io.modelcontextprotocol/protocolVersion": mcpRevision,
+		"io.modelcontextprotocol/clientCapabilities": map[string]any{}}
+	body := mustJSON(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": p})
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", mcpRevision)
+	req.Header.Set("Mcp-Method", method)
+	if name, ok := p["name"].(string); ok {
+		req.Header.Set("Mcp-Name", name)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		for _, line := range strings.Split(string(b), "\n") {
+			if d, ok := strings.CutPrefix(line, "data:"); ok {
+				b = []byte(d)
+				break
+			}
+		}
+	}
+	var v any
+	if resp.StatusCode == 400 {
+		t.Logf("400 body: %s", b)
+	}
+	if resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s: %q is not JSON", method, b)
+		}
+	}
+	return resp.StatusCode, v
+}
