@@ -39,6 +39,9 @@ type Result struct {
 	// Value is the result: the whole decoded body without outputs, the
 	// single output's value, or an object of several outputs by name.
 	Value any
+	// Tree is the decoded body before any output parameter applies; nil
+	// without a body.
+	Tree any
 }
 
 // Operation is a callable consumed operation of the compiled program

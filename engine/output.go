@@ -25,6 +25,7 @@ func (e *Engine) result(pr *Prepared, status int, header http.Header, body []byt
 		}
 		tree = t
 	}
+	res.Tree = tree
 	if len(op.OutputParameters) == 0 {
 		res.Value = tree
 		return res, nil

@@ -152,8 +152,21 @@ func (inv *invocation) call() (*outcome, error) {
 	if out.parts = binaryParts(el, res); out.parts != nil {
 		return out, nil
 	}
-	out.value, err = inv.applyOutputs(el.outputs, res.Value)
+	out.value, err = inv.applyOutputs(el.outputs, inv.s.callResult(res))
 	return out, err
+}
+
+// callResult is what an exposed element or a step sees of a consumed
+// call: its result (SPEC.md §9.3); in an ikanos document, the decoded
+// response itself, since there consumed outputParameters describe the
+// operation for `naftiko run` and the reference engine never applies them
+// to what the exposed side shapes (the tutorial's step 11 declares
+// `imo-number: $.imo_number` on the list of ships).
+func (s *Server) callResult(res *engine.Result) any {
+	if s.cap.Root == "ikanos" {
+		return res.Tree
+	}
+	return res.Value
 }
 
 // withParams evaluates `with` against the invocation and adds the inputs
@@ -357,7 +370,7 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 			if err != nil {
 				return nil, err
 			}
-			v = res.Value
+			v = inv.s.callResult(res)
 		case "lookup":
 			var err error
 			_, end := inv.s.startSpan(inv.ctx, "step.lookup", attrStepIndex.Int(i))
