@@ -349,8 +349,6 @@ func (s *Server) build() {
 		}
 		u := &unit{typ: x.Type, ns: x.Namespace, host: s.bindHost(x.Address), port: x.Port, auth: x.Auth}
 		switch x.Type {
-		case "rest":
-			u.handler = s.traceHTTP("rest", s.newREST(x))
 		case "mcp":
 			m := s.newMCP(x)
 			s.traceMCP(m.srv)
@@ -366,13 +364,11 @@ func (s *Server) build() {
 			} else {
 				u.handler = s.mcpHTTPHandler(m.srv, s.sdkLog)
 			}
-		case "control":
-			u.handler = s.newControl(x)
-		case "skill":
-			u.handler = s.newSkill(x)
 		default:
-			s.log.Warn("adapter type is not served", "type", x.Type, "namespace", x.Namespace)
-			continue
+			if u.handler = s.httpAdapter(x); u.handler == nil {
+				s.log.Warn("adapter type is not served", "type", x.Type, "namespace", x.Namespace)
+				continue
+			}
 		}
 		if !u.stdio && x.Port == 0 && !hasPortKey(x) {
 			s.adapterErrs = append(s.adapterErrs, &spec.Error{Kind: spec.KindSpec, Pos: x.Pos,
@@ -393,6 +389,20 @@ func (s *Server) build() {
 		}
 		seen[u.port] = u
 	}
+}
+
+// httpAdapter returns the handler of a rest, control or skill adapter; nil
+// for other types.
+func (s *Server) httpAdapter(x *spec.Expose) http.Handler {
+	switch x.Type {
+	case "rest":
+		return s.traceHTTP("rest", s.newREST(x))
+	case "control":
+		return s.newControl(x)
+	case "skill":
+		return s.newSkill(x)
+	}
+	return nil
 }
 
 // hasPortKey reports whether the adapter wrote a port (port: 0 picks a
