@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec"
 )
 
 // keyFile is the parsed content of a key file (SPEC.md §4.2).
@@ -313,14 +315,14 @@ func yamlScalarJSON(n *yaml.Node) string {
 	case "!!bool":
 		return strconv.FormatBool(strings.EqualFold(v, "true"))
 	case "!!int":
-		if isJSONNumber(v) {
+		if spec.IsJSONNumber(v) {
 			return v
 		}
 		if i, ok := new(big.Int).SetString(strings.ReplaceAll(v, "_", ""), 0); ok {
 			return i.String()
 		}
 	case "!!float":
-		if isJSONNumber(v) {
+		if spec.IsJSONNumber(v) {
 			return v
 		}
 		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
@@ -331,10 +333,6 @@ func yamlScalarJSON(n *yaml.Node) string {
 	var b bytes.Buffer
 	writeJSONString(&b, v)
 	return b.String()
-}
-
-func isJSONNumber(s string) bool {
-	return s != "" && (s[0] == '-' || '0' <= s[0] && s[0] <= '9') && json.Valid([]byte(s))
 }
 
 // writeJSONString writes s as a JSON string without HTML escaping.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"strings"
 
 	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
@@ -166,7 +165,7 @@ func yamlScalar(n *yaml.Node) any {
 		}
 		return n.Value
 	case "!!int", "!!float":
-		if jsonNumberSyntax(n.Value) {
+		if spec.IsJSONNumber(n.Value) {
 			return jsonv.Number(n.Value)
 		}
 		var i int64
@@ -181,44 +180,4 @@ func yamlScalar(n *yaml.Node) any {
 	}
 	// !!str, !!timestamp, !!binary and custom tags: the text as written.
 	return n.Value
-}
-
-// jsonNumberSyntax reports whether s is a number as JSON writes them.
-func jsonNumberSyntax(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i == len(s) || s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i == len(s) || s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	return i == len(s) && !strings.ContainsAny(s, " ")
 }

@@ -177,31 +177,24 @@ func Scalar(v *yaml.Node) string {
 	return v.Value
 }
 
-// isJSONNumber reports whether s is a number in JSON syntax.
-func isJSONNumber(s string) bool {
+// IsJSONNumber reports whether s is a number exactly as JSON writes them
+// (no sign but '-', no leading zeros, no spaces). It is the one JSON-number
+// syntax check of the module (spec.IsJSONNumber re-exports it).
+func IsJSONNumber(s string) bool {
 	i := 0
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
-	if i >= len(s) {
-		return false
-	}
-	if s[i] == '0' {
+	switch {
+	case i < len(s) && s[i] == '0':
 		i++
-	} else if s[i] >= '1' && s[i] <= '9' {
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	} else {
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		i = digits(s, i)
+	default:
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == j {
+		if i = digits(s, i+1); s[i-1] == '.' {
 			return false
 		}
 	}
@@ -211,21 +204,26 @@ func isJSONNumber(s string) bool {
 			i++
 		}
 		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == j {
+		if i = digits(s, i); i == j {
 			return false
 		}
 	}
 	return i == len(s)
 }
 
+// digits returns the index after the run of ASCII digits starting at i.
+func digits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
 // NumberText returns the JSON text of a YAML number, or ok=false when it
 // has none (.inf, .nan).
 func NumberText(n *yaml.Node) (string, bool) {
 	v := n.Value
-	if isJSONNumber(v) {
+	if IsJSONNumber(v) {
 		return v, true
 	}
 	if Tag(n) == TagInt {
