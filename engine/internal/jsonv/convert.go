@@ -32,113 +32,137 @@ func Convert(typ string, in any) (v any, text string, err error) {
 	}
 	switch typ {
 	case "", "string":
-		if s, ok := in.(string); ok {
-			return s, s, nil
-		}
-		s, err := Render(in)
-		if err != nil {
-			return nil, "", err
-		}
-		return s, s, nil
+		return toString(in)
 	case "integer":
-		switch x := in.(type) {
-		case string:
-			t := strings.TrimSpace(x)
-			n, err := strconv.ParseInt(t, 10, 64)
-			if err != nil {
-				return nil, "", fmt.Errorf("expected integer, got %q", x)
-			}
-			return n, t, nil
-		case int:
-			return int64(x), "", nil
-		case int32:
-			return int64(x), "", nil
-		case int64:
-			return x, "", nil
-		case float64:
-			if x != math.Trunc(x) || math.IsInf(x, 0) || math.Abs(x) > 1<<53 {
-				return nil, "", fmt.Errorf("expected integer, got %v", x)
-			}
-			return int64(x), "", nil
-		case json.Number:
-			n, err := strconv.ParseInt(x.String(), 10, 64)
-			if err != nil {
-				return nil, "", fmt.Errorf("expected integer, got %s", x)
-			}
-			return n, x.String(), nil
-		}
-		return nil, "", fmt.Errorf("expected integer, got %s", Describe(in))
+		return toInteger(in)
 	case "number":
-		switch x := in.(type) {
-		case string:
-			t := strings.TrimSpace(x)
-			f, err := strconv.ParseFloat(t, 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(t, "xXpP_") {
-				return nil, "", fmt.Errorf("expected number, got %q", x)
-			}
-			return Number(t), t, nil
-		case int:
-			return int64(x), "", nil
-		case int64:
-			return x, "", nil
-		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, "", fmt.Errorf("expected number, got %v", x)
-			}
-			return x, "", nil
-		case float32:
-			return float64(x), "", nil
-		case json.Number:
-			return x, x.String(), nil
-		}
-		return nil, "", fmt.Errorf("expected number, got %s", Describe(in))
+		return toNumber(in)
 	case "boolean":
-		switch x := in.(type) {
-		case string:
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true":
-				return true, "", nil
-			case "false":
-				return false, "", nil
-			}
-			return nil, "", fmt.Errorf("expected true or false, got %q", x)
-		case bool:
-			return x, "", nil
-		}
-		return nil, "", fmt.Errorf("expected true or false, got %s", Describe(in))
+		return toBoolean(in)
 	case "array":
-		if x, ok := in.(string); ok && strings.HasPrefix(strings.TrimSpace(x), "[") {
-			var items []any
-			if err := DecodeTyped([]byte(x), &items); err != nil {
-				return nil, "", fmt.Errorf("expected a JSON array: %s", ErrText(err))
-			}
-			return items, "", nil
-		}
-		return []any{in}, "", nil
+		return toArray(in)
 	case "object":
-		switch x := in.(type) {
-		case string:
-			var obj map[string]any
-			if err := DecodeTyped([]byte(x), &obj); err != nil || obj == nil {
-				if err == nil {
-					err = fmt.Errorf("got null")
-				}
-				return nil, "", fmt.Errorf("expected a JSON object: %s", ErrText(err))
-			}
-			return obj, x, nil
-		case []byte:
-			return Convert(typ, string(x))
-		case map[string]any:
-			return x, "", nil
-		case *Object:
-			return x, "", nil
-		}
-		return nil, "", fmt.Errorf("expected a JSON object, got %s", Describe(in))
+		return toObject(in)
 	}
 	if s, ok := in.(string); ok {
 		return s, s, nil
 	}
 	return in, "", nil
+}
+
+func toString(in any) (any, string, error) {
+	if s, ok := in.(string); ok {
+		return s, s, nil
+	}
+	s, err := Render(in)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, s, nil
+}
+
+func toInteger(in any) (any, string, error) {
+	switch x := in.(type) {
+	case string:
+		t := strings.TrimSpace(x)
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			return nil, "", fmt.Errorf("expected integer, got %q", x)
+		}
+		return n, t, nil
+	case int:
+		return int64(x), "", nil
+	case int32:
+		return int64(x), "", nil
+	case int64:
+		return x, "", nil
+	case float64:
+		if x != math.Trunc(x) || math.IsInf(x, 0) || math.Abs(x) > 1<<53 {
+			return nil, "", fmt.Errorf("expected integer, got %v", x)
+		}
+		return int64(x), "", nil
+	case json.Number:
+		n, err := strconv.ParseInt(x.String(), 10, 64)
+		if err != nil {
+			return nil, "", fmt.Errorf("expected integer, got %s", x)
+		}
+		return n, x.String(), nil
+	}
+	return nil, "", fmt.Errorf("expected integer, got %s", Describe(in))
+}
+
+func toNumber(in any) (any, string, error) {
+	switch x := in.(type) {
+	case string:
+		t := strings.TrimSpace(x)
+		f, err := strconv.ParseFloat(t, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsAny(t, "xXpP_") {
+			return nil, "", fmt.Errorf("expected number, got %q", x)
+		}
+		return Number(t), t, nil
+	case int:
+		return int64(x), "", nil
+	case int64:
+		return x, "", nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, "", fmt.Errorf("expected number, got %v", x)
+		}
+		return x, "", nil
+	case float32:
+		return float64(x), "", nil
+	case json.Number:
+		return x, x.String(), nil
+	}
+	return nil, "", fmt.Errorf("expected number, got %s", Describe(in))
+}
+
+func toBoolean(in any) (any, string, error) {
+	switch x := in.(type) {
+	case string:
+		switch strings.ToLower(strings.TrimSpace(x)) {
+		case "true":
+			return true, "", nil
+		case "false":
+			return false, "", nil
+		}
+		return nil, "", fmt.Errorf("expected true or false, got %q", x)
+	case bool:
+		return x, "", nil
+	}
+	return nil, "", fmt.Errorf("expected true or false, got %s", Describe(in))
+}
+
+func toArray(in any) (any, string, error) {
+	if x, ok := in.(string); ok && strings.HasPrefix(strings.TrimSpace(x), "[") {
+		var items []any
+		if err := DecodeTyped([]byte(x), &items); err != nil {
+			return nil, "", fmt.Errorf("expected a JSON array: %s", ErrText(err))
+		}
+		return items, "", nil
+	}
+	return []any{in}, "", nil
+}
+
+func toObject(in any) (any, string, error) {
+	switch x := in.(type) {
+	case string:
+		var obj map[string]any
+		if err := DecodeTyped([]byte(x), &obj); err != nil || obj == nil {
+			if err == nil {
+				err = fmt.Errorf("got null")
+			}
+			return nil, "", fmt.Errorf("expected a JSON object: %s", ErrText(err))
+		}
+		return obj, x, nil
+	case []byte:
+		return toObject(string(x))
+	case map[string]any:
+		return x, "", nil
+	case *Object:
+		return x, "", nil
+	}
+	return nil, "", fmt.Errorf("expected a JSON object, got %s", Describe(in))
 }
 
 // known reports whether typ is a type Convert checks.
