@@ -291,73 +291,96 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 	}
 	switch typ {
 	case "formUrlEncoded":
-		var fields []formField
-		for _, q := range params {
-			if v, ok := s.vals[q.Name]; ok && v.v != nil {
-				if err := appendField(&fields, q.Name, paramValue(v)); err != nil {
-					return err
-				}
-			}
-		}
-		if len(fields) == 0 {
-			return nil
-		}
-		pr.Body = encodeForm(fields)
-		setType(ctForm)
-		return nil
+		return formParamBody(s, pr, params, setType)
 	case "multipartForm":
-		var parts []formPart
-		for _, q := range params {
-			v, ok := s.vals[q.Name]
-			if !ok || v.v == nil {
-				continue
-			}
-			items := []any{paramValue(v)}
-			if l, isList := v.v.([]any); isList {
-				items = l
-			}
-			for _, it := range items {
-				str, err := jsonv.Render(it)
-				if err != nil {
-					return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
-				}
-				p := formPart{name: q.Name, value: str}
-				if err := p.resolveFile(cfg.fileParts, ""); err != nil {
-					return err
-				}
-				parts = append(parts, p)
-			}
-		}
-		if len(parts) == 0 {
-			return nil
-		}
-		return e.multipart(pr, parts, setType)
+		return e.multipartParamBody(s, pr, params, cfg, setType)
 	case "text", "xml", "sparql", "binary":
-		if len(params) == 1 {
-			v, ok := s.vals[params[0].Name]
-			if !ok || v.v == nil {
-				return nil
+		return textParamBody(s, pr, params, textBodyType(typ), setType)
+	case "json":
+		return jsonBody(s, pr, params, setType)
+	}
+	b := s.p.Source.Op.Body
+	return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
+		Msg:  "body type `" + typ + "` is not supported by this version of naftiko",
+		Hint: "use json, text, xml, sparql, formUrlEncoded, multipartForm or binary, or pass the body by hand with --body @file"}
+}
+
+// formParamBody encodes the supplied parameters as a URL-encoded form.
+func formParamBody(s *scope, pr *Prepared, params []*param, setType func(string)) error {
+	var fields []formField
+	for _, q := range params {
+		if v, ok := s.vals[q.Name]; ok && v.v != nil {
+			if err := appendField(&fields, q.Name, paramValue(v)); err != nil {
+				return err
 			}
-			str, err := v.render()
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	pr.Body = encodeForm(fields)
+	setType(ctForm)
+	return nil
+}
+
+// multipartParamBody makes one part per supplied value (one per item of
+// a list); --param NAME=@path values become file parts when cfg says so.
+func (e *Engine) multipartParamBody(s *scope, pr *Prepared, params []*param, cfg *callConfig, setType func(string)) error {
+	var parts []formPart
+	for _, q := range params {
+		v, ok := s.vals[q.Name]
+		if !ok || v.v == nil {
+			continue
+		}
+		items := []any{paramValue(v)}
+		if l, isList := v.v.([]any); isList {
+			items = l
+		}
+		for _, it := range items {
+			str, err := jsonv.Render(it)
 			if err != nil {
-				return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
+				return &spec.Error{Kind: spec.KindRequest, Msg: "parameter " + q.Name + ": " + err.Error()}
 			}
-			pr.Body = []byte(str)
-			setType(textBodyType(typ))
+			p := formPart{name: q.Name, value: str}
+			if err := p.resolveFile(cfg.fileParts, ""); err != nil {
+				return err
+			}
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return e.multipart(pr, parts, setType)
+}
+
+// textParamBody sends a single parameter as the text body, several as a
+// JSON object.
+func textParamBody(s *scope, pr *Prepared, params []*param, ct string, setType func(string)) error {
+	if len(params) == 1 {
+		v, ok := s.vals[params[0].Name]
+		if !ok || v.v == nil {
 			return nil
 		}
-		if err := jsonParamBody(s, pr, params); err != nil || pr.Body == nil {
-			return err
+		str, err := v.render()
+		if err != nil {
+			return &spec.Error{Kind: spec.KindRequest, Msg: "body: " + err.Error()}
 		}
-		setType(textBodyType(typ))
+		pr.Body = []byte(str)
+		setType(ct)
 		return nil
-	case "json":
-	default:
-		b := s.p.Source.Op.Body
-		return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
-			Msg:  "body type `" + typ + "` is not supported by this version of naftiko",
-			Hint: "use json, text, xml, sparql, formUrlEncoded, multipartForm or binary, or pass the body by hand with --body @file"}
 	}
+	if err := jsonParamBody(s, pr, params); err != nil || pr.Body == nil {
+		return err
+	}
+	setType(ct)
+	return nil
+}
+
+// jsonBody sends a single parameter named body as the whole JSON body
+// (its text as given for objects and arrays), else one JSON object of the
+// supplied parameters.
+func jsonBody(s *scope, pr *Prepared, params []*param, setType func(string)) error {
 	if len(params) == 1 && params[0].Name == "body" {
 		v, ok := s.vals["body"]
 		if !ok || v.v == nil {
@@ -447,81 +470,96 @@ type formPart struct {
 // dataParts renders multipart data: a list of {name, value, filename?,
 // contentType?} entries, or a map (one text part per entry).
 func (s *scope) dataParts(d *spec.Data, cfg *callConfig) ([]formPart, error) {
-	var parts []formPart
 	if d.Kind == spec.DataMap {
-		for i, k := range d.Keys {
-			v, omit, err := s.data(d.Vals[i], true)
-			if err != nil {
-				return nil, err
-			}
-			if omit || v == nil {
-				continue
-			}
-			items := []any{v}
-			if l, ok := v.([]any); ok {
-				items = l
-			}
-			for _, it := range items {
-				str, err := jsonv.Render(it)
-				if err != nil {
-					return nil, &spec.Error{Kind: spec.KindRequest, Msg: "multipart part " + k + ": " + err.Error()}
-				}
-				parts = append(parts, formPart{name: k, value: str})
-			}
-		}
-		return parts, nil
+		return s.mapParts(d)
 	}
 	if d.Kind != spec.DataList {
 		return nil, &spec.Error{Kind: spec.KindSpec, Pos: d.Pos, Msg: "multipartForm `data` must be a list of parts or a mapping"}
 	}
+	var parts []formPart
 	for _, it := range d.Items {
-		name, val, err := s.namedEntry(it, "multipart part")
+		p, omit, err := s.listPart(it, cfg)
 		if err != nil {
 			return nil, err
 		}
-		p := formPart{name: name}
-		literal := false
-		if val != nil {
-			v, omit, err := s.data(val, true)
-			if err != nil {
-				return nil, err
-			}
-			if omit {
-				continue
-			}
-			str, err := jsonv.Render(v)
-			if err != nil {
-				return nil, &spec.Error{Kind: spec.KindRequest, Msg: "multipart part " + name + ": " + err.Error()}
-			}
-			p.value = str
-			literal = val.Kind == spec.DataString && (val.Tmpl == nil || val.Tmpl.IsLiteral())
+		if !omit {
+			parts = append(parts, p)
 		}
-		for i, k := range it.Keys {
-			switch k {
-			case "filename", "fileName":
-				fn, err := s.bodyText(it.Vals[i])
-				if err != nil {
-					return nil, err
-				}
-				p.filename, p.hasFilename = fn, true
-			case "contentType":
-				ct, err := s.bodyText(it.Vals[i])
-				if err != nil {
-					return nil, err
-				}
-				p.contentType = ct
-			}
-		}
-		dir := ""
-		if literal {
-			dir = s.e.cap.Dir
-		}
-		if err := p.resolveFile(cfg.fileParts || literal, dir); err != nil {
-			return nil, err
-		}
-		parts = append(parts, p)
 	}
 	return parts, nil
+}
+
+// mapParts makes one part per key of a mapping (one per item of a list
+// value).
+func (s *scope) mapParts(d *spec.Data) ([]formPart, error) {
+	var parts []formPart
+	for i, k := range d.Keys {
+		v, omit, err := s.data(d.Vals[i], true)
+		if err != nil {
+			return nil, err
+		}
+		if omit || v == nil {
+			continue
+		}
+		items := []any{v}
+		if l, ok := v.([]any); ok {
+			items = l
+		}
+		for _, it := range items {
+			str, err := jsonv.Render(it)
+			if err != nil {
+				return nil, &spec.Error{Kind: spec.KindRequest, Msg: "multipart part " + k + ": " + err.Error()}
+			}
+			parts = append(parts, formPart{name: k, value: str})
+		}
+	}
+	return parts, nil
+}
+
+// listPart makes the part of one entry of a list of parts: its value,
+// filename and contentType; a literal @path value is a file relative to
+// the capability. omit is set when its value is absent.
+func (s *scope) listPart(it *spec.Data, cfg *callConfig) (p formPart, omit bool, err error) {
+	name, val, err := s.namedEntry(it, "multipart part")
+	if err != nil {
+		return p, false, err
+	}
+	p.name = name
+	literal := false
+	if val != nil {
+		v, omit, err := s.data(val, true)
+		if err != nil || omit {
+			return p, omit, err
+		}
+		str, err := jsonv.Render(v)
+		if err != nil {
+			return p, false, &spec.Error{Kind: spec.KindRequest, Msg: "multipart part " + name + ": " + err.Error()}
+		}
+		p.value = str
+		literal = val.Kind == spec.DataString && (val.Tmpl == nil || val.Tmpl.IsLiteral())
+	}
+	for i, k := range it.Keys {
+		switch k {
+		case "filename", "fileName":
+			fn, err := s.bodyText(it.Vals[i])
+			if err != nil {
+				return p, false, err
+			}
+			p.filename, p.hasFilename = fn, true
+		case "contentType":
+			ct, err := s.bodyText(it.Vals[i])
+			if err != nil {
+				return p, false, err
+			}
+			p.contentType = ct
+		}
+	}
+	dir := ""
+	if literal {
+		dir = s.e.cap.Dir
+	}
+	err = p.resolveFile(cfg.fileParts || literal, dir)
+	return p, false, err
 }
 
 // resolveFile turns a value of the form @path into a file part when files

@@ -180,57 +180,10 @@ func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params 
 	if err := e.buildQuery(s, &qb); err != nil {
 		return nil, err
 	}
-	// Headers, lowest precedence first.
-	h := pr.Header
-	h.Set("User-Agent", e.userAgent)
-	h.Set("Accept", p.Accept)
-	for _, kv := range s.fragHeaders {
-		h.Set(kv[0], kv[1])
-	}
-	for _, hd := range p.Headers {
-		v, err := s.text(hd.Value, inGeneral, nil)
-		if err != nil {
-			return nil, err
-		}
-		h.Set(hd.Name, v)
-	}
-	if err := e.paramHeaders(s, h, true); err != nil {
+	if err := e.headersAuthBody(s, pr, &qb, &cfg); err != nil {
 		return nil, err
 	}
-	if err := e.applyAuth(s, pr, &qb); err != nil {
-		return nil, err
-	}
-	if err := e.paramHeaders(s, h, false); err != nil {
-		return nil, err
-	}
-	if err := e.cookies(s, h); err != nil {
-		return nil, err
-	}
-	if err := e.body(s, pr, &cfg); err != nil {
-		return nil, err
-	}
-	for _, x := range e.headers {
-		if x.remove {
-			h.Del(x.name)
-			continue
-		}
-		v, err := s.text(x.value, inGeneral, nil)
-		if err != nil {
-			return nil, err
-		}
-		if x.name == "Cookie" && h.Get("Cookie") != "" {
-			v = h.Get("Cookie") + "; " + v
-		}
-		h.Set(x.name, v)
-	}
-	for name, vs := range h {
-		for _, v := range vs {
-			if strings.ContainsAny(v, "\r\n\x00") {
-				return nil, &spec.Error{Kind: spec.KindRequest, Msg: "header " + name + " contains a CR, LF or NUL character; nothing was sent"}
-			}
-		}
-	}
-	if pr.sendAuth() != nil && h.Get("Authorization") != "" {
+	if pr.sendAuth() != nil && pr.Header.Get("Authorization") != "" {
 		// Caller-supplied credentials win over authentication (§7.6).
 		pr.x.dyn = nil
 	}
@@ -238,6 +191,70 @@ func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params 
 	pr.URL = u.String()
 	pr.envRefs = s.envRefs
 	return pr, nil
+}
+
+// headersAuthBody sets the headers, lowest precedence first, the
+// authentication, the cookies and the body, then checks every header value.
+func (e *Engine) headersAuthBody(s *scope, pr *Prepared, qb *strings.Builder, cfg *callConfig) error {
+	h := pr.Header
+	h.Set("User-Agent", e.userAgent)
+	h.Set("Accept", s.p.Accept)
+	for _, kv := range s.fragHeaders {
+		h.Set(kv[0], kv[1])
+	}
+	for _, hd := range s.p.Headers {
+		v, err := s.text(hd.Value, inGeneral, nil)
+		if err != nil {
+			return err
+		}
+		h.Set(hd.Name, v)
+	}
+	if err := e.paramHeaders(s, h, true); err != nil {
+		return err
+	}
+	if err := e.applyAuth(s, pr, qb); err != nil {
+		return err
+	}
+	if err := e.paramHeaders(s, h, false); err != nil {
+		return err
+	}
+	if err := e.cookies(s, h); err != nil {
+		return err
+	}
+	if err := e.body(s, pr, cfg); err != nil {
+		return err
+	}
+	if err := e.extraHeaders(s, h); err != nil {
+		return err
+	}
+	for name, vs := range h {
+		for _, v := range vs {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return &spec.Error{Kind: spec.KindRequest, Msg: "header " + name + " contains a CR, LF or NUL character; nothing was sent"}
+			}
+		}
+	}
+	return nil
+}
+
+// extraHeaders applies the WithHeader (-H) headers, over every other
+// source; an empty value removes the header.
+func (e *Engine) extraHeaders(s *scope, h http.Header) error {
+	for _, x := range e.headers {
+		if x.remove {
+			h.Del(x.name)
+			continue
+		}
+		v, err := s.text(x.value, inGeneral, nil)
+		if err != nil {
+			return err
+		}
+		if x.name == "Cookie" && h.Get("Cookie") != "" {
+			v = h.Get("Cookie") + "; " + v
+		}
+		h.Set(x.name, v)
+	}
+	return nil
 }
 
 func atPos(p spec.Pos) string {
@@ -272,26 +289,43 @@ func (e *Engine) finish(err error, ref string) error {
 // bindParams checks and converts the caller's values, then computes the
 // parameters that have a value.
 func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error {
-	p := s.p
+	if err := unknownParams(s.p, params); err != nil {
+		return err
+	}
+	if err := callerValues(s, params, rawBody); err != nil {
+		return err
+	}
+	return e.computedValues(s)
+}
+
+// unknownParams rejects caller values that name no input.
+func unknownParams(p *plan, params map[string]any) error {
 	var unknown []string
 	for name := range params {
 		if _, ok := p.InputParams(name); !ok {
 			unknown = append(unknown, name)
 		}
 	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		name := unknown[0]
-		msg := "unknown parameter `" + name + "` for " + p.Spellings()[2] + program.DidYouMean(program.Suggest(name, p.InputNames, 2))
-		hint := "parameters: " + strings.Join(p.InputNames, ", ")
-		if len(p.InputNames) == 0 {
-			hint = "the operation takes no parameter"
-		}
-		if len(unknown) > 1 {
-			msg = "unknown parameters " + quoteList(unknown) + " for " + p.Spellings()[2]
-		}
-		return &spec.Error{Kind: spec.KindUsage, Msg: msg, Hint: hint}
+	if len(unknown) == 0 {
+		return nil
 	}
+	sort.Strings(unknown)
+	name := unknown[0]
+	msg := "unknown parameter `" + name + "` for " + p.FullRef + program.DidYouMean(program.Suggest(name, p.InputNames, 2))
+	hint := "parameters: " + strings.Join(p.InputNames, ", ")
+	if len(p.InputNames) == 0 {
+		hint = "the operation takes no parameter"
+	}
+	if len(unknown) > 1 {
+		msg = "unknown parameters " + quoteList(unknown) + " for " + p.FullRef
+	}
+	return &spec.Error{Kind: spec.KindUsage, Msg: msg, Hint: hint}
+}
+
+// callerValues converts the caller's values to their declared types and
+// reports the required inputs that are missing.
+func callerValues(s *scope, params map[string]any, rawBody bool) error {
+	p := s.p
 	var missing []string
 	for _, name := range p.InputNames {
 		raw, ok := params[name]
@@ -312,23 +346,28 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 			}
 		}
 	}
-	if len(missing) > 0 {
-		word := "parameter"
-		if len(missing) > 1 {
-			word = "parameters"
-		}
-		return &spec.Error{Kind: spec.KindUsage, Msg: "missing required " + word + " " + quoteList(missing),
-			Hint: "pass " + flagList(missing)}
+	if len(missing) == 0 {
+		return nil
 	}
-	// Environment parameters, then computed values, in declaration order.
-	for _, q := range p.Params {
+	word := "parameter"
+	if len(missing) > 1 {
+		word = "parameters"
+	}
+	return &spec.Error{Kind: spec.KindUsage, Msg: "missing required " + word + " " + quoteList(missing),
+		Hint: "pass " + flagList(missing)}
+}
+
+// computedValues sets the in: environment parameters, then the computed
+// values, in declaration order.
+func (e *Engine) computedValues(s *scope) error {
+	for _, q := range s.p.Params {
 		if q.In == "environment" && q.Value == nil {
-			if v, ok := s.e.binds.Env(q.Name); ok {
+			if v, ok := e.binds.Env(q.Name); ok {
 				s.vals[q.Name] = secretValue(v)
 			}
 		}
 	}
-	for _, q := range p.Params {
+	for _, q := range s.p.Params {
 		if q.Value == nil {
 			continue
 		}
@@ -346,10 +385,8 @@ func (e *Engine) bindParams(s *scope, params map[string]any, rawBody bool) error
 			}
 			v = string(b)
 		}
-		if q.In == "environment" {
-			if str, ok := v.(string); ok {
-				e.red.Add(str)
-			}
+		if str, ok := v.(string); ok && q.In == "environment" {
+			e.red.Add(str)
 		}
 		cv, err := convert(q, v)
 		if err != nil {
