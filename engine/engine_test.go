@@ -540,7 +540,7 @@ func TestResponseProblems(t *testing.T) {
 		})
 		e := newEngine(t, c, u, WithLookup(env(clerkEnv)), WithTimeout(50*time.Millisecond), WithRetries(0))
 		_, err := e.Call(context.Background(), "InstanceGetOrganizationMemberships", nil)
-		se := wantErr(t, err, KindTransport, "transport: InstanceGetOrganizationMemberships: timed out waiting for the upstream")
+		se := wantErr(t, err, KindTransport, "transport: InstanceGetOrganizationMemberships: timed out after 50ms waiting for the upstream")
 		if !se.Timeout || se.HTTPStatus() != 504 {
 			t.Errorf("timeout flag %v status %d", se.Timeout, se.HTTPStatus())
 		}

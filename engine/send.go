@@ -105,7 +105,7 @@ func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, [
 		if errors.As(err, &se) {
 			return 0, nil, nil, retryInfo{}, se
 		}
-		te := transportError(err, actx)
+		te := e.attemptError(err, ctx, actx)
 		return 0, nil, nil, retryInfo{retry: ctx.Err() == nil && retryableNetErr(err, actx), after: -1}, te
 	}
 	defer resp.Body.Close()
@@ -122,7 +122,7 @@ func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, [
 				Msg:  fmt.Sprintf("response from %s exceeds the %s limit", pr.plan.Spellings()[1], sizeText(limit)),
 				Hint: "raise it with --max-response-size"}
 		}
-		return 0, nil, nil, retryInfo{}, transportError(err, actx)
+		return 0, nil, nil, retryInfo{}, e.attemptError(err, ctx, actx)
 	}
 	ri := retryInfo{}
 	switch resp.StatusCode {
@@ -158,6 +158,10 @@ func (e *Engine) send1(ctx context.Context, pr *Prepared, prep func(*http.Reques
 }
 
 var errTooLarge = errors.New("response too large")
+
+// errTooManyRedirects stops a redirect chain (a loop, most often); the
+// attempt that met it is not retried, since a retry would loop again.
+var errTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
 
 func readCapped(r io.Reader, limit, declared int64) ([]byte, error) {
 	if declared > limit {
@@ -225,7 +229,7 @@ func retryAfter(v string) time.Duration {
 }
 
 func retryableNetErr(err error, ctx context.Context) bool {
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, errTooManyRedirects) {
 		return false
 	}
 	var ne net.Error
@@ -234,6 +238,20 @@ func retryableNetErr(err error, ctx context.Context) bool {
 	}
 	var oe *net.OpError
 	return errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// attemptError is transportError for a failure of one attempt, whose
+// context actx is ctx with the per-attempt timeout: when that timeout,
+// not ctx, ended the attempt, the message names it.
+func (e *Engine) attemptError(err error, ctx, actx context.Context) *spec.Error {
+	te := transportError(err, actx)
+	if te.Timeout && ctx.Err() == nil {
+		te.Msg = fmt.Sprintf("timed out after %s waiting for the upstream", e.timeout)
+	}
+	if errors.Is(err, errTooManyRedirects) {
+		te.Hint = "the upstream redirects in a loop or through too many hops; -v shows each hop"
+	}
+	return te
 }
 
 func transportError(err error, ctx context.Context) *spec.Error {
@@ -328,7 +346,7 @@ func (e *Engine) wrapClient(c *http.Client) *http.Client {
 	orig := c.CheckRedirect
 	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
-			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			return errTooManyRedirects
 		}
 		first := via[0]
 		if req.URL.Host != first.URL.Host || (first.URL.Scheme == "https" && req.URL.Scheme != "https") {
