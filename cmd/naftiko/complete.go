@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -44,8 +46,15 @@ func (a *app) completeRunArgs(cmd *cobra.Command, args []string, toComplete stri
 }
 
 // completeParam completes --param with NAME= for each input of the chosen
-// operation, and the values true and false for a boolean input.
+// operation, the values true and false for a boolean input, and file
+// names after NAME=@.
 func (a *app) completeParam(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	// NAME=@path completes file names, whatever the operation.
+	if name, value, ok := strings.Cut(toComplete, "="); ok {
+		if path, ok := strings.CutPrefix(value, "@"); ok && !strings.HasPrefix(path, "@") {
+			return completeAtPath(name+"=@", path)
+		}
+	}
 	if len(args) < 2 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -75,6 +84,55 @@ func (a *app) completeParam(cmd *cobra.Command, args []string, toComplete string
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeBody completes --body: "@" then file names after it, and "-"
+// for stdin.
+func (a *app) completeBody(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if path, ok := strings.CutPrefix(toComplete, "@"); ok {
+		return completeAtPath("@", path)
+	}
+	if toComplete == "" {
+		return []cobra.Completion{cobra.CompletionWithDesc("@", "read the body from a file"),
+			cobra.CompletionWithDesc("-", "read the body from stdin")}, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	}
+	return nil, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeAtPath completes the file name partial of an @path value whose
+// text before the path is lead ("@" or "NAME=@"): the entries of partial's
+// directory that start with its last element, directories with a trailing
+// "/" and no space after them so that completion continues inside. Hidden
+// entries appear only when partial's last element starts with a dot.
+func completeAtPath(lead, partial string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	dir, base := filepath.Split(partial)
+	read := dir
+	if read == "" {
+		read = "."
+	}
+	entries, err := os.ReadDir(read)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	dirs := 0
+	for _, en := range entries {
+		name := en.Name()
+		if !strings.HasPrefix(name, base) || (strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".")) {
+			continue
+		}
+		v := lead + dir + name
+		if fi, err := os.Stat(filepath.Join(read, name)); err == nil && fi.IsDir() {
+			v += "/"
+			dirs++
+		}
+		out = append(out, v)
+	}
+	directive := cobra.ShellCompDirectiveNoFileComp
+	if dirs > 0 || len(out) > 1 {
+		directive |= cobra.ShellCompDirectiveNoSpace
+	}
+	return out, directive
 }
 
 // completeBaseURI completes --base-uri with NAMESPACE= for each consumed

@@ -88,7 +88,23 @@ func (a *app) writeResult(res *engine.Result, format string) error {
 		}
 		return nil
 	}
-	return writeValue(a.stdout, res.Value, format, isTerminal(a.stdout))
+	return a.printValue(res.Value, format)
+}
+
+// printValue writes v on stdout in format: indented on a terminal, and
+// JSON coloured when colour is on (see term.go).
+func (a *app) printValue(v any, format string) error {
+	if format != "json" || !a.colorOn(a.stdout) {
+		return writeValue(a.stdout, v, format, isTerminal(a.stdout))
+	}
+	var buf bytes.Buffer
+	if err := writeValue(&buf, v, format, true); err != nil {
+		return err
+	}
+	if _, err := a.stdout.Write(colorJSON(buf.Bytes())); err != nil {
+		return outputError(err)
+	}
+	return nil
 }
 
 // writeErrorBody prints the body of an upstream error answer on stdout
@@ -102,5 +118,5 @@ func (a *app) writeErrorBody(e *spec.Error, format string) {
 		return
 	}
 	// A failure here is not worth more than the upstream error itself.
-	_ = writeValue(a.stdout, e.Body, format, isTerminal(a.stdout))
+	_ = a.printValue(e.Body, format)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strings"
 
@@ -42,6 +41,8 @@ type app struct {
 	// code, when non-zero, is the exit status of a command that already
 	// printed its own error (a help page for a file that fails to load).
 	code int
+	// noColor is --no-color: no colour on any stream (see term.go).
+	noColor bool
 }
 
 // reportedError is returned by a command that already printed everything
@@ -97,9 +98,10 @@ func (a *app) finish(ctx context.Context, cmd *cobra.Command, err error) int {
 
 // printError writes the one-line summary of SPEC.md §10 and the hint.
 func (a *app) printError(e *spec.Error) {
-	fmt.Fprintf(a.stderr, "naftiko: %s\n", e.Error())
+	color := a.colorOn(a.stderr)
+	fmt.Fprintf(a.stderr, "%s %s\n", paint(color, sgrBoldRed, "naftiko:"), e.Error())
 	if h := strings.TrimRight(e.Hint, "\n"); h != "" {
-		fmt.Fprintf(a.stderr, "hint: %s\n", h)
+		fmt.Fprintf(a.stderr, "%s %s\n", paint(color, sgrCyan, "hint:"), h)
 	}
 }
 
@@ -118,6 +120,9 @@ func cobraUsageError(cmd *cobra.Command, err error) *spec.Error {
 	path := "naftiko"
 	if cmd != nil {
 		path = cmd.CommandPath()
+		if len(sugg) == 0 {
+			sugg = flagSuggestions(cmd, msg)
+		}
 	}
 	hint := "run '" + path + " --help' for usage"
 	if len(sugg) > 0 {
@@ -158,6 +163,7 @@ Secrets declared under "binds" are read from the environment (or from
 		SilenceUsage:  true,
 	}
 	root.SetVersionTemplate("naftiko {{.Version}}\n")
+	root.PersistentFlags().BoolVar(&a.noColor, "no-color", false, "no colour in the output, even on a terminal (also NO_COLOR=1)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return cobraUsageError(c, err)
 	})
@@ -194,14 +200,4 @@ func noArgs(cmd *cobra.Command, args []string) error {
 			Hint: "run '" + cmd.CommandPath() + " --help' for usage"}
 	}
 	return nil
-}
-
-// isTerminal reports whether w is a character device such as a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

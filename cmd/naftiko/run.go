@@ -127,6 +127,7 @@ func (a *app) newRunCmd() *cobra.Command {
 	fl.Var(&f.maxResp, "max-response-size", "largest response body read, a `SIZE` in bytes such as 1048576 or 64MiB")
 
 	_ = cmd.RegisterFlagCompletionFunc("param", a.completeParam)
+	_ = cmd.RegisterFlagCompletionFunc("body", a.completeBody)
 	_ = cmd.RegisterFlagCompletionFunc("base-uri", a.completeBaseURI)
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(outputFormats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("header", cobra.NoFileCompletions)
@@ -291,7 +292,12 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return nil
 	}
 
+	if f.verbose {
+		ctx = engine.WithCallTrace(ctx, a.hopTrace())
+	}
+	start := time.Now()
 	res, err := e.CallOp(ctx, op, params, callOpts...)
+	a.printStatus(res, err, time.Since(start))
 	if err != nil {
 		err = asTyped(err, op, ref)
 		var se *spec.Error

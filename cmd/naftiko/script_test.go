@@ -90,6 +90,8 @@ var echoedHeaders = []string{"Accept", "Apy-Token", "Authorization", "Content-Ty
 //	/status/N   answers status N with {"status":N,"message":"…"} (204: no body)
 //	/text       answers text/plain "hello, world\n"
 //	/slow       answers only when the client gives up (or after 10s)
+//	/loop       redirects to itself
+//	/redirect/N redirects N+1 times (to /redirect/N-1, …, /echo)
 //	/echo/N/FMT answers status N with the echo as FMT: json, yaml, xml,
 //	            text or html (upstreams echo credentials in errors)
 func newUpstream() http.Handler {
@@ -121,6 +123,22 @@ func newUpstream() http.Handler {
 		case p == "/text":
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			io.WriteString(w, "hello, world\n")
+			return
+		case p == "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+			return
+		case strings.HasPrefix(p, "/redirect/"):
+			// /redirect/N answers 302 to /redirect/N-1, and /redirect/0
+			// to /echo.
+			n, err := strconv.Atoi(strings.TrimPrefix(p, "/redirect/"))
+			switch {
+			case err != nil || n < 0:
+				http.Error(w, "bad count", http.StatusBadRequest)
+			case n == 0:
+				http.Redirect(w, r, "/echo", http.StatusFound)
+			default:
+				http.Redirect(w, r, "/redirect/"+strconv.Itoa(n-1), http.StatusFound)
+			}
 			return
 		case p == "/slow":
 			select {

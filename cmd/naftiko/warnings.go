@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/naftiko/naftiko/spec"
 )
@@ -12,8 +13,13 @@ import (
 // adapter, resource and operation; with all, every warning and element
 // error of the document. Info diagnostics are never printed.
 func (a *app) printWarnings(c *spec.Capability, src spec.OpRef, all bool) {
+	color := a.colorOn(a.stderr)
 	for _, d := range callWarnings(c, src, all) {
-		fmt.Fprintln(a.stderr, d.String())
+		line := d.String()
+		if color {
+			line = strings.Replace(line, ": warning: ", ": "+paint(true, sgrYellow, "warning")+": ", 1)
+		}
+		fmt.Fprintln(a.stderr, line)
 	}
 }
 
