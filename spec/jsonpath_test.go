@@ -84,3 +84,23 @@ func TestDottedNamesRewrite(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCompilePath: any text compiles or is refused, never panics, and a
+// compiled path evaluates on a JSON-typed tree; the dotted-name rewrite is
+// idempotent.
+func FuzzCompilePath(f *testing.F) {
+	for _, s := range []string{"$.get-ship.assignedCrew", "$.a[?(@.b == 'x.y-z')]", "$..k-v", "$.it's", `$.a\b`,
+		"$['a-b'].c", "get-ship.imo", "$.a.length()", "$.*", "$[0:2]", "$.", "@.x-y", "$.a[", "$.user details.email"} {
+		f.Add(s)
+	}
+	tree := map[string]any{"get-ship": map[string]any{"a": []any{1.0, "x"}}, "k-v": 2.0}
+	f.Fuzz(func(t *testing.T, src string) {
+		once := dottedNames(src)
+		if twice := dottedNames(once); twice != once {
+			t.Fatalf("dottedNames not idempotent: %q -> %q -> %q", src, once, twice)
+		}
+		if p, err := CompilePath(src, Pos{}); err == nil {
+			p.Get(tree)
+		}
+	})
+}
