@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -125,8 +126,16 @@ func BenchmarkMCPInMemory(b *testing.B) {
 	measure(b, func() error { return callBench(cs) })
 }
 
-// BenchmarkMCPHTTP calls the same tool over streamable HTTP on loopback.
+// BenchmarkMCPHTTP calls the same tool over streamable HTTP on loopback,
+// with the sessionless 2026-07-28 revision (the go-sdk client's default)
+// and with a 2025-11-25 session.
 func BenchmarkMCPHTTP(b *testing.B) {
+	for _, v := range []string{"2026-07-28", "2025-11-25"} {
+		b.Run(v, func(b *testing.B) { benchMCPHTTP(b, v) })
+	}
+}
+
+func benchMCPHTTP(b *testing.B, version string) {
 	up := benchUpstream(b)
 	s := clerkBenchServer(b, up.URL, WithMCPHTTP("127.0.0.1:0"))
 	if err := s.Start(context.Background()); err != nil {
@@ -136,11 +145,19 @@ func BenchmarkMCPHTTP(b *testing.B) {
 	hc := &http.Client{}
 	defer hc.CloseIdleConnections()
 	tr := &mcp.StreamableClientTransport{Endpoint: "http://" + s.Addr("") + "/mcp", HTTPClient: hc}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(context.Background(), tr, nil)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil).Connect(context.Background(), tr, &mcp.ClientSessionOptions{ProtocolVersion: version})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer cs.Close()
+	if version < "2026-07-28" {
+		// Sessions get info-level log notifications by default: three
+		// more SSE events per call. A client that wants speed asks for
+		// warnings only.
+		if err := cs.SetLoggingLevel(context.Background(), &mcp.SetLoggingLevelParams{Level: "warning"}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	measure(b, func() error { return callBench(cs) })
 }
 
@@ -180,4 +197,43 @@ func BenchmarkMCPSDKBaseline(b *testing.B) {
 		})
 	cs := connect(b, srv)
 	measure(b, func() error { return callBench(cs) })
+}
+
+// BenchmarkMCPHTTPRaw posts the 2026-07-28 tools/call of
+// BenchmarkMCPHTTP as prepared bytes and reads the answer: what serve
+// adds, without the cost of an MCP client library.
+func BenchmarkMCPHTTPRaw(b *testing.B) {
+	up := benchUpstream(b)
+	s := clerkBenchServer(b, up.URL, WithMCPHTTP("127.0.0.1:0"))
+	if err := s.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Shutdown(context.Background()) })
+	hc := &http.Client{}
+	defer hc.CloseIdleConnections()
+	url := "http://" + s.Addr("") + "/mcp"
+	body := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ListOrganizationMemberships",` +
+		`"arguments":{"organization_id":"org_1","limit":2},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",` +
+		`"io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}`)
+	measure(b, func() error {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("MCP-Protocol-Version", "2026-07-28")
+		req.Header.Set("Mcp-Method", "tools/call")
+		req.Header.Set("Mcp-Name", "ListOrganizationMemberships")
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return err
+		}
+		if res.StatusCode != 200 || !bytes.Contains(data, []byte(`"total_count`)) || bytes.Contains(data, []byte(`"isError":true`)) {
+			return &httpStatusError{res.StatusCode}
+		}
+		return nil
+	})
 }

@@ -30,6 +30,9 @@ type engineInput = engine.Input
 type mcpAdapter struct {
 	ns  string
 	srv *mcp.Server
+	// cat lists the server's features; impl is its serverInfo.
+	cat  *catalog
+	impl *mcp.Implementation
 }
 
 // toolInput is one property of a tool's input schema.
@@ -59,7 +62,8 @@ func mcpCapabilities() *mcp.ServerCapabilities {
 // prompts. Elements with errors are left out and logged.
 func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 	cat := s.newCatalog()
-	srv := mcp.NewServer(&mcp.Implementation{Name: x.Namespace, Title: x.Label, Version: s.cfg.version},
+	impl := &mcp.Implementation{Name: x.Namespace, Title: x.Label, Version: s.cfg.version}
+	srv := mcp.NewServer(impl,
 		&mcp.ServerOptions{Instructions: x.Description, Logger: s.sdkLog, Capabilities: mcpCapabilities(), CompletionHandler: cat.complete,
 			SubscribeHandler: cat.subscribe, UnsubscribeHandler: cat.unsubscribe})
 	cat.install(srv)
@@ -86,7 +90,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 			s.log.Error("MCP prompt left out", "adapter", x.Namespace, "prompt", p.Name, "error", err)
 		}
 	}
-	return &mcpAdapter{ns: x.Namespace, srv: srv}
+	return &mcpAdapter{ns: x.Namespace, srv: srv, cat: cat, impl: impl}
 }
 
 // generatedMCP builds tools from the consumed operations of a document
@@ -94,7 +98,8 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 // WithWrites.
 func (s *Server) generatedMCP() *mcpAdapter {
 	label := s.cap.Info.Label
-	srv := mcp.NewServer(&mcp.Implementation{Name: label, Version: s.cfg.version},
+	impl := &mcp.Implementation{Name: label, Version: s.cfg.version}
+	srv := mcp.NewServer(impl,
 		&mcp.ServerOptions{Instructions: s.cap.Info.Description, Logger: s.sdkLog, Capabilities: mcpCapabilities()})
 	cat := s.newCatalog()
 	cat.install(srv)
@@ -125,7 +130,7 @@ func (s *Server) generatedMCP() *mcpAdapter {
 			s.log.Error("generated tool left out", "tool", name, "error", err)
 		}
 	}
-	return &mcpAdapter{ns: label, srv: srv}
+	return &mcpAdapter{ns: label, srv: srv, cat: cat, impl: impl}
 }
 
 var toolNameBad = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)

@@ -24,6 +24,8 @@ type catalog struct {
 	// values are the completions of arguments, by "prompt:NAME" or
 	// "resource:URI" and argument name.
 	values map[string]map[string][]string
+	// handlers are the tool handlers by name, for the HTTP fast path.
+	handlers map[string]mcp.ToolHandler
 }
 
 // ordered is a list of features in insertion order; adding a feature
@@ -94,6 +96,10 @@ func (c *catalog) addTool(srv *mcp.Server, t *mcp.Tool, h mcp.ToolHandler) error
 		return err
 	}
 	c.tools.add(t.Name, t)
+	if c.handlers == nil {
+		c.handlers = map[string]mcp.ToolHandler{}
+	}
+	c.handlers[t.Name] = h
 	return nil
 }
 

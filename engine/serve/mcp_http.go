@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -41,15 +40,21 @@ const maxMCPBody = mcp.DefaultMaxRequestBodyBytes
 type mcpHTTP struct {
 	stateful, stateless http.Handler
 	origins             []string
+	// fast answers plain 2026-07-28 tool calls itself (see fastCall); nil
+	// when MCP requests are traced, which only the SDK path does.
+	fast *fastPath
 }
 
 // mcpHTTPHandler serves streamable HTTP on /mcp and /.
-func (s *Server) mcpHTTPHandler(srv *mcp.Server, log *slog.Logger) http.Handler {
-	get := func(*http.Request) *mcp.Server { return srv }
+func (s *Server) mcpHTTPHandler(a *mcpAdapter) http.Handler {
+	get := func(*http.Request) *mcp.Server { return a.srv }
 	h := &mcpHTTP{
-		stateful:  mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{Logger: log}),
-		stateless: mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{Logger: log, Stateless: true}),
+		stateful:  mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{Logger: s.sdkLog}),
+		stateless: mcp.NewStreamableHTTPHandler(get, &mcp.StreamableHTTPOptions{Logger: s.sdkLog, Stateless: true}),
 		origins:   s.cfg.mcpOrigins,
+	}
+	if s.tracer == nil && !s.cfg.mcpNoFastPath {
+		h.fast = newFastPath(a)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h)
@@ -66,7 +71,9 @@ type probe struct {
 	ID      json.RawMessage `json:"id"`
 	Method  *string         `json:"method"`
 	Params  struct {
-		Meta map[string]any `json:"_meta"`
+		Meta      map[string]any  `json:"_meta"`
+		Name      string          `json:"name"`
+		Arguments json.RawMessage `json:"arguments"`
 	} `json:"params"`
 }
 
@@ -106,6 +113,9 @@ func (h *mcpHTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if v, ok := p.Params.Meta[mcp.MetaKeyProtocolVersion].(string); ok && v >= mcpRevision2026 {
 			modern = true
+		}
+		if h.fast != nil && h.fast.serve(w, r, &p) {
+			return
 		}
 	}
 	if modern {

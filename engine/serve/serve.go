@@ -63,6 +63,9 @@ type config struct {
 	mcpPageSize int
 	// mcpOrigins are the browser origins allowed besides the server's own.
 	mcpOrigins []string
+	// mcpNoFastPath sends every MCP HTTP request through the go-sdk (tests
+	// compare both paths).
+	mcpNoFastPath bool
 }
 
 // WithEngineOptions passes options to the engine that calls the consumed
@@ -333,7 +336,7 @@ func (s *Server) build() {
 				s.adapterErrs = append(s.adapterErrs, err)
 			}
 			u.host, u.port = host, port
-			u.handler = s.mcpHTTPHandler(srv.srv, s.sdkLog)
+			u.handler = s.mcpHTTPHandler(srv)
 		}
 		s.units = append(s.units, u)
 		return
@@ -362,7 +365,7 @@ func (s *Server) build() {
 				stdioSeen = true
 				u.stdio, u.auth = true, nil
 			} else {
-				u.handler = s.mcpHTTPHandler(m.srv, s.sdkLog)
+				u.handler = s.mcpHTTPHandler(m)
 			}
 		default:
 			if u.handler = s.httpAdapter(x); u.handler == nil {
