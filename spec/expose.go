@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -190,6 +191,9 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 					x.Management.Info, _ = l.boolean(mps[i+1], "info")
 				}
 			}
+		}
+		if v := deref(fs.get("observability")); v != nil && v.Kind == yaml.MappingNode {
+			x.Observability = l.observability(v)
 		}
 	}
 	return x
@@ -1178,4 +1182,40 @@ func (k *linker) forward(f *Forward) {
 		hint = "did you mean `" + s + "`?"
 	}
 	k.errorAt(&f.Errors, Diagnostic{Pos: f.Pos, Rule: "call-unresolved", Message: fmt.Sprintf("`forward.targetNamespace: %s` names no consumes adapter", f.TargetNamespace), Hint: hint})
+}
+
+// observability reads a control adapter's `observability` section: the
+// fields naftiko uses (enabled, traces.sampling, traces.propagation,
+// exporters.otlp.endpoint); others are left to the schema.
+func (l *loader) observability(v *yaml.Node) *Observability {
+	o := &Observability{Pos: l.at(v)}
+	child := func(n *yaml.Node, name string) *yaml.Node {
+		if n = deref(n); n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		mps := pairs(n)
+		for i := 0; i+1 < len(mps); i += 2 {
+			if k, _ := keyText(mps[i]); k == name {
+				return deref(mps[i+1])
+			}
+		}
+		return nil
+	}
+	if n := child(v, "enabled"); n != nil {
+		if on, ok := l.boolean(n, "enabled"); ok && !on {
+			o.Disabled = true
+		}
+	}
+	traces := child(v, "traces")
+	if n := child(traces, "sampling"); n != nil {
+		f, err := strconv.ParseFloat(l.str(n, "sampling"), 64)
+		if err != nil || f < 0 || f > 1 {
+			l.elemError(n, "scalar-type", fmt.Sprintf("`sampling` must be a number from 0 to 1, not %q", n.Value), "")
+		} else {
+			o.Sampling = &f
+		}
+	}
+	o.Propagation = l.str(child(traces, "propagation"), "propagation")
+	o.Endpoint = l.str(child(child(child(v, "exporters"), "otlp"), "endpoint"), "endpoint")
+	return o
 }

@@ -242,6 +242,9 @@ type Expose struct {
 	// Management configures a control adapter (type control); nil when
 	// absent.
 	Management *Management
+	// Observability holds a control adapter's tracing settings; nil when
+	// absent.
+	Observability *Observability
 }
 
 // Aggregate is a named group of reusable functions (alpha2 and later).
@@ -490,6 +493,22 @@ type PromptMessage struct {
 	Role    string
 	Content string
 	Pos     Pos
+}
+
+// Observability is a control adapter's `observability` section: the
+// tracing settings of SPEC.md §13.1. The OTEL_* environment variables win
+// over it.
+type Observability struct {
+	// Disabled is `enabled: false`: no traces whatever the environment.
+	Disabled bool
+	// Sampling is traces.sampling, the share of traces kept (0 to 1); nil
+	// when absent.
+	Sampling *float64
+	// Propagation is traces.propagation: w3c (default) or b3.
+	Propagation string
+	// Endpoint is exporters.otlp.endpoint, the collector's URL.
+	Endpoint string
+	Pos      Pos
 }
 
 // Management configures the control adapter's optional endpoints.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/engine/telemetry"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/program"
 )
@@ -220,6 +221,16 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	if err != nil {
 		return err
 	}
+	var tr *telemetry.Tracing
+	if !f.dryRun && !f.curl {
+		if tr, err = startTracing(ctx, c, false); err != nil {
+			return err
+		}
+		if tr != nil {
+			defer flush(tr)
+			opts = append(opts, engine.WithTracerProvider(tr.Provider), engine.WithPropagator(tr.Propagator))
+		}
+	}
 	e, err := engine.New(c, opts...)
 	if err != nil {
 		return err
@@ -292,6 +303,11 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return nil
 	}
 
+	if tr != nil {
+		var end func(error)
+		ctx, end = runSpan(ctx, tr, op)
+		defer func() { end(err) }()
+	}
 	if f.verbose {
 		ctx = engine.WithCallTrace(ctx, a.hopTrace())
 	}

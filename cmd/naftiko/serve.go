@@ -167,6 +167,14 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 	if f.verbose {
 		a.printWarnings(c, spec.OpRef{}, true)
 	}
+	tr, err := startTracing(ctx, c, true)
+	if err != nil {
+		return err
+	}
+	if tr != nil {
+		defer flush(tr)
+		opts = append(opts, serve.WithTracerProvider(tr.Provider), serve.WithPropagator(tr.Propagator))
+	}
 	s, err := serve.New(c, opts...)
 	if err != nil {
 		return err
