@@ -24,7 +24,8 @@ var allowedImports = map[string][]string{
 	"engine/internal/jsonv":  {"spec"},
 	"engine":                 {"spec", "spec/program", "binder", "engine/internal/jsonv"},
 	"engine/serve":           {"spec", "spec/program", "binder", "engine", "engine/internal/jsonv"},
-	"cmd/naftiko":            {"spec", "spec/schema", "spec/program", "binder", "engine", "engine/serve"},
+	"engine/telemetry":       {"spec"},
+	"cmd/naftiko":            {"spec", "spec/schema", "spec/program", "binder", "engine", "engine/serve", "engine/telemetry"},
 }
 
 // pureStd are standard packages the compile stage (no HTTP, no
