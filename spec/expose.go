@@ -77,6 +77,12 @@ func (l *loader) exposesList(n *yaml.Node) []*Expose {
 			l.fatal(it, "wrong-kind", fmt.Sprintf("an exposes entry must be a mapping, not a %s", kindName(e)), "")
 			continue
 		}
+		if isImportEntry(e) {
+			if x := l.importExpose(e); x != nil {
+				out = append(out, x)
+			}
+			continue
+		}
 		if x := l.expose(e); x != nil {
 			out = append(out, x)
 		}
@@ -96,9 +102,6 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 			typeV = v
 		case "namespace":
 			x.Namespace = l.str(v, "namespace")
-		case "from", "import":
-			l.warn(k, "unsupported-feature", "exposes imports are not supported; the entry is skipped", "")
-			return nil
 		}
 	}
 	raw := strings.TrimSpace(l.str(typeV, "type"))
@@ -899,11 +902,16 @@ func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
 			l.fatal(it, "wrong-kind", fmt.Sprintf("an aggregate must be a mapping, not a %s", kindName(e)), "")
 			continue
 		}
+		if isImportEntry(e) {
+			if ag := l.importAggregate(e); ag != nil {
+				out = append(out, ag)
+			}
+			continue
+		}
 		ag := &Aggregate{Node: e, Pos: l.at(e)}
 		var functionsV *yaml.Node
 		ps := pairs(e)
-		skip := false
-		for i := 0; i+1 < len(ps) && !skip; i += 2 {
+		for i := 0; i+1 < len(ps); i += 2 {
 			switch key, _ := keyText(ps[i]); key {
 			case "label", "display":
 				if ag.Label == "" {
@@ -915,15 +923,9 @@ func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
 				ag.Description = l.str(ps[i+1], "description")
 			case "functions", "flows":
 				functionsV = ps[i+1]
-			case "from", "import":
-				l.warn(ps[i], "unsupported-feature", "aggregates imports are not supported; the entry is skipped", "")
-				skip = true
 			default:
 				l.unknownField(ps[i], "aggregate"+quoteName(ag.Namespace), []string{"label", "display", "namespace", "description", "functions", "flows"})
 			}
-		}
-		if skip {
-			continue
 		}
 		seen := map[string]*Function{}
 		for _, fi := range l.items(functionsV, "functions") {

@@ -17,7 +17,10 @@ import (
 // importedFile is an imported document, loaded at most once per load.
 type importedFile struct {
 	adapters []*Adapter
-	missing  bool
+	// exposes and aggregates are the file's, loaded but not linked.
+	exposes    []*Expose
+	aggregates []*Aggregate
+	missing    bool
 	// failure says why the file could not be loaded ("" when it loaded).
 	failure string
 }
@@ -85,7 +88,7 @@ func (l *loader) openImport(loc string) *importedFile {
 		l.diags = append(l.diags, d)
 	}
 	if c != nil && sub.fatals == 0 {
-		f.adapters = c.Consumes
+		f.adapters, f.exposes, f.aggregates = c.Consumes, c.Exposes, c.Aggregates
 	} else if f.failure == "" {
 		f.failure = "it is not a naftiko document"
 	}

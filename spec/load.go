@@ -465,7 +465,11 @@ func (l *loader) document(root *yaml.Node) *Capability {
 	c.Exposes = append(c.Exposes, l.exposesList(exposesV)...)
 	c.Aggregates = l.aggregates(capAgg)
 	c.Aggregates = append(c.Aggregates, l.aggregates(aggV)...)
-	l.linkExposes(c)
+	if !l.nested {
+		// An imported file's exposes and aggregates are linked against
+		// the document that imports them.
+		l.linkExposes(c)
+	}
 	if l.fatals > 0 {
 		return nil
 	}

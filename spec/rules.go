@@ -29,7 +29,7 @@ var Rules = []Rule{
 	{"unknown-field", "a field the object does not define (with a did-you-mean hint)"},
 	{"dialect", "a real-world spelling was recognised and normalised (SPEC.md §2.4)"},
 	{"ignored-field", "an alpha1 or hand-written construct that naftiko ignores (servers, tools, workflow, …)"},
-	{"unsupported-feature", "an ikanos feature naftiko does not implement (tunnel, ttlMs, mcp consumes, section imports)"},
+	{"unsupported-feature", "an ikanos feature naftiko does not implement (tunnel, ttlMs, mcp consumes, binds imports)"},
 	{"required-field", "a field the element needs is missing or empty"},
 	{"scalar-type", "a number or boolean field holds something else (element error)"},
 	{"quoted-scalar", "a quoted number or boolean where a number or boolean is expected"},

@@ -149,3 +149,54 @@ func wantDiag(t *testing.T, ds []spec.Diagnostic, sev spec.Severity, rule, msg s
 	}
 	t.Errorf("no %v %s diagnostic containing %q in %v", sev, rule, msg, ds)
 }
+
+// TestReferenceFixturesImported: the import fixtures are sources of the
+// four sections; a capability importing them (consumes, aggregates,
+// exposes, with an alias) loads with 0 errors, and the imported exposes
+// call the consumed operation of the importing document.
+func TestReferenceFixturesImported(t *testing.T) {
+	dir := filepath.Join(referenceDir(t), "fixtures", "imports")
+	doc := `ikanos: "1.0.0-beta5"
+capability:
+  consumes:
+    - {import: weather-api, from: DIR/consumes/shared.consumes.yml}
+  aggregates:
+    - {import: forecast, from: DIR/aggregates/shared.aggregates.yml}
+  exposes:
+    - {import: weather-mcp, from: DIR/exposes/shared.exposes.yml}
+    - {import: weather-rest, from: DIR/exposes/shared-servers.yml, as: api}
+    - {import: nope, from: DIR/exposes/shared.exposes.yml}
+    - {import: x, from: DIR/invalid/empty-section.consumes.yml}
+`
+	f := filepath.Join(t.TempDir(), "cap.yml")
+	if err := os.WriteFile(f, []byte(strings.ReplaceAll(doc, "DIR", dir)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds := ValidateFile(f, ValidateOptions{})
+	if errs, shape := counts(ds); errs != 0 || len(shape) != 0 {
+		t.Errorf("%d errors; shape diagnostics %v", errs, shape)
+	}
+	wantDiag(t, ds, spec.SeverityWarning, "import-not-found", "shared.exposes.yml declares no exposes entry with namespace `nope`")
+	wantDiag(t, ds, spec.SeverityWarning, "import-not-found", "empty-section.consumes.yml has no exposes entries")
+	c, err := spec.LoadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range c.Exposes {
+		for _, tool := range x.Tools {
+			got = append(got, x.Type+" "+x.Namespace+" "+tool.Name+" -> "+tool.Target.Adapter.Namespace+"."+tool.Target.Op.Name)
+		}
+		for _, r := range x.Resources {
+			for _, o := range r.Operations {
+				got = append(got, x.Type+" "+x.Namespace+" "+o.Name+" -> "+o.Target.Adapter.Namespace+"."+o.Target.Op.Name)
+			}
+		}
+	}
+	if strings.Join(got, "; ") != "mcp weather-mcp get-weather -> weather-api.get-forecast; rest api get-weather -> weather-api.get-forecast" {
+		t.Errorf("imported exposes: %v", got)
+	}
+	if len(c.Aggregates) != 1 || c.Aggregates[0].Namespace != "forecast" || c.Aggregates[0].Functions[0].Target == nil {
+		t.Errorf("imported aggregates: %+v", c.Aggregates)
+	}
+}

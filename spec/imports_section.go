@@ -1,0 +1,115 @@
+package spec
+
+import (
+	"cmp"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/naftiko/naftiko/spec/internal/vocab"
+)
+
+// Imports of exposes adapters and aggregates (ikanos): an entry
+// {import: NAMESPACE, from: FILE, as?: ALIAS} stands for the entry of that
+// namespace in the `exposes` (or `aggregates`) of FILE, renamed ALIAS. The
+// imported entries are linked against this document: their calls name its
+// consumed operations.
+
+// isImportEntry reports whether a list entry is an import entry.
+func isImportEntry(d *yaml.Node) bool {
+	ps := pairs(d)
+	for i := 0; i+1 < len(ps); i += 2 {
+		if k, _ := keyText(ps[i]); k == "from" || k == "import" {
+			return true
+		}
+	}
+	return false
+}
+
+// sectionImport reads an import entry of section ("exposes" or
+// "aggregates") and opens its file: f is nil (after a warning) when
+// nothing can be imported.
+func (l *loader) sectionImport(d *yaml.Node, section string) (f *importedFile, ns, local string, at *yaml.Node) {
+	var loc, as string
+	at = d
+	ps := pairs(d)
+	for i := 0; i+1 < len(ps); i += 2 {
+		switch key, _ := keyText(ps[i]); key {
+		case "import":
+			ns = l.str(ps[i+1], key)
+		case "from", "location":
+			loc, at = l.str(ps[i+1], key), ps[i+1]
+		case "as":
+			as = l.str(ps[i+1], key)
+		case "description":
+		default:
+			l.unknownField(ps[i], "an import entry", vocab.FieldsImport)
+		}
+	}
+	local = cmp.Or(as, ns)
+	switch {
+	case l.nested:
+		l.warn(d, "import-transitive", "imports inside an imported file are not followed", "")
+		return nil, "", "", at
+	case loc == "" || ns == "":
+		l.warn(d, "import-invalid", fmt.Sprintf("an %s import entry needs `import` (the namespace) and `from` (the file)", section), "")
+		return nil, "", "", at
+	}
+	if _, ok := l.importPath(loc); !ok {
+		l.warn(at, "import-invalid", fmt.Sprintf("import location %q is not a file path or file:// URI", loc), "")
+		return nil, "", "", at
+	}
+	f = l.openImport(loc)
+	switch {
+	case f.missing:
+		l.warn(at, "import-not-found", fmt.Sprintf("imported file %s was not found", loc), "")
+		return nil, "", "", at
+	case f.failure != "":
+		l.warn(at, "import-failed", fmt.Sprintf("imported file %s could not be loaded: %s", loc, f.failure), "")
+		return nil, "", "", at
+	}
+	return f, ns, local, at
+}
+
+// notImported warns that the file has no entry ns in section.
+func (l *loader) notImported(at *yaml.Node, section, loc string, n int, ns string) {
+	if n == 0 {
+		l.warn(at, "import-not-found", fmt.Sprintf("%s has no %s entries", loc, section), "")
+		return
+	}
+	l.warn(at, "import-not-found", fmt.Sprintf("%s declares no %s entry with namespace `%s`", loc, section, ns), "")
+}
+
+// importExpose imports one exposes adapter.
+func (l *loader) importExpose(d *yaml.Node) *Expose {
+	f, ns, local, at := l.sectionImport(d, "exposes")
+	if f == nil {
+		return nil
+	}
+	for _, x := range f.exposes {
+		if x.Namespace == ns {
+			cp := *x
+			cp.Namespace = local
+			return &cp
+		}
+	}
+	l.notImported(at, "exposes", l.str(at, "from"), len(f.exposes), ns)
+	return nil
+}
+
+// importAggregate imports one aggregate.
+func (l *loader) importAggregate(d *yaml.Node) *Aggregate {
+	f, ns, local, at := l.sectionImport(d, "aggregates")
+	if f == nil {
+		return nil
+	}
+	for _, ag := range f.aggregates {
+		if ag.Namespace == ns {
+			cp := *ag
+			cp.Namespace = local
+			return &cp
+		}
+	}
+	l.notImported(at, "aggregates", l.str(at, "from"), len(f.aggregates), ns)
+	return nil
+}
