@@ -70,6 +70,8 @@ type AttemptDone struct {
 // Retry describes a retry about to happen.
 type Retry struct {
 	Operation string
+	// Method and URL of the request retried (URL redacted).
+	Method, URL string
 	// Attempt is the number of the attempt that follows the wait (2 for
 	// the first retry); Attempts is the most this call may make.
 	Attempt, Attempts int
@@ -107,6 +109,25 @@ func WithCallTrace(ctx context.Context, t *CallTrace) context.Context {
 		t = t.compose(old)
 	}
 	return context.WithValue(ctx, callTraceKey{}, t)
+}
+
+// WithCallTraceAlways sets hooks called for every call of the engine, in
+// addition to (after) those of the call's context: how a server samples
+// retries whatever the caller.
+func WithCallTraceAlways(t *CallTrace) Option {
+	return func(e *Engine) { e.always = t }
+}
+
+// callTrace is the CallTrace of one Send: the context's and the engine's.
+func (e *Engine) callTrace(ctx context.Context) *CallTrace {
+	t := CallTraceFrom(ctx)
+	switch {
+	case e.always == nil:
+		return t
+	case t == nil:
+		return e.always
+	}
+	return t.compose(e.always)
 }
 
 // CallTraceFrom returns the CallTrace ctx carries, or nil.

@@ -45,6 +45,8 @@ type Engine struct {
 	trace     io.Writer
 	traceMu   sync.Mutex
 	userAgent string
+	// always holds the hooks of WithCallTraceAlways.
+	always *CallTrace
 	// tracer records client spans; nil when tracing is off.
 	tracer     trace.Tracer
 	propagator propagation.TextMapPropagator

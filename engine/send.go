@@ -36,7 +36,7 @@ func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error
 	if retryable {
 		attempts += e.retries
 	}
-	ct := CallTraceFrom(ctx)
+	ct := e.callTrace(ctx)
 	ctx = e.traceSend(ctx)
 	var last error
 	made := 0
@@ -70,7 +70,7 @@ func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error
 		}
 		e.logger.Debug("retrying", "operation", pr.ref, "attempt", n+1, "wait", d)
 		if ct != nil && ct.Retry != nil {
-			ct.Retry(Retry{Operation: pr.ref, Attempt: n + 1, Attempts: attempts, Status: status, Reason: e.retryReason(status, aerr), Wait: d})
+			ct.Retry(Retry{Operation: pr.ref, Method: pr.Method, URL: e.safeRawURL(pr.URL), Attempt: n + 1, Attempts: attempts, Status: status, Reason: e.retryReason(status, aerr), Wait: d})
 		}
 		if err := e.sleep(ctx, d); err != nil {
 			last = transportError(err, ctx)

@@ -366,7 +366,7 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 			ctx, end := inv.s.startSpan(inv.ctx, "step.call", attrStepIndex.Int(i), attrStepCall.String(st.Call), engine.AttrNamespace.String(ns))
 			res, err := inv.s.eng.CallOp(ctx, target, params)
 			end(err)
-			inv.s.m.stepDur.with("call", ns).observe(time.Since(start))
+			inv.s.m.step("call", ns, time.Since(start))
 			if err != nil {
 				return nil, err
 			}
@@ -376,7 +376,7 @@ func (inv *invocation) orchestrate() (*outcome, error) {
 			_, end := inv.s.startSpan(inv.ctx, "step.lookup", attrStepIndex.Int(i))
 			v, err = inv.lookupStep(st, inv.el.lookupThis[i])
 			end(err)
-			inv.s.m.stepDur.with("lookup", "").observe(time.Since(start))
+			inv.s.m.step("lookup", "", time.Since(start))
 			if err != nil {
 				return nil, err
 			}

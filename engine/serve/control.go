@@ -24,10 +24,7 @@ func (s *Server) newControl(x *spec.Expose) http.Handler {
 		status, body := s.readiness(r.Context())
 		writeJSON(w, status, body)
 	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		s.m.reg.write(w)
-	})
+	mux.Handle("GET /metrics", s.m.handler())
 	if x.Management != nil && x.Management.Info {
 		mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
 			capObj := &jsonv.Object{}

@@ -16,14 +16,22 @@
 //     generated from the consumed operations when the document has no MCP
 //     adapter.
 //   - control adapters (type control): /health/live, /health/ready and
-//     /metrics in the Prometheus text format.
+//     /metrics, exposed by github.com/prometheus/client_golang from a
+//     registry of the Server's own (SPEC.md §13.2 families plus the Go
+//     runtime and process collectors).
+//
+// Tracing is off unless WithTracerProvider injects an OpenTelemetry
+// provider (otel.go): server spans per REST and MCP request, tool and
+// step spans, and the engine's client spans, with the inbound trace
+// context as parent. The package uses the OTel API only; building an SDK
+// pipeline is engine/telemetry's job.
 //
 // Inbound authentication (bearer, apikey, basic) is checked in constant
 // time; every adapter binds to 127.0.0.1 unless the document or
 // WithAddress says otherwise. Run serves until its context is cancelled,
 // then drains in-flight requests for up to 10 seconds.
 //
-// Imports: spec/program (the compiled capability and its `with` values),
+// Imports: the OpenTelemetry API, prometheus/client_golang, spec/program (the compiled capability and its `with` values),
 // engine's public API, binder (through Engine.Binder, the one binder with
 // every provider), spec, and engine/internal/jsonv for JSON values. It
 // executes the program: elements are compiled when the Server is built

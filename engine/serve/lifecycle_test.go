@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -111,19 +112,20 @@ func TestControlAndMetrics(t *testing.T) {
 		get(t, c, fmt.Sprintf("%s/flaky?i=%d", api, i*5))
 	}
 	st, body, hdr := get(t, c, ctl+"/metrics")
-	if st != 200 || hdr.Get("Content-Type") != "text/plain; version=0.0.4; charset=utf-8" {
+	if st != 200 || hdr.Get("Content-Type") != "text/plain; version=0.0.4; charset=utf-8; escaping=underscores" {
 		t.Errorf("metrics: %d %v", st, hdr)
 	}
 	for _, want := range []string{
 		"# HELP naftiko_request_total Requests served, by adapter type, operation and status.\n# TYPE naftiko_request_total counter\n",
 		`naftiko_request_total{naftiko_adapter_type="rest",naftiko_operation_id="/flaky GET",status="200"} 2` + "\n",
 		`naftiko_request_total{naftiko_adapter_type="rest",naftiko_operation_id="/flaky GET",status="500"} 1` + "\n",
-		`naftiko_request_errors_total{naftiko_adapter_type="rest",naftiko_operation_id="/flaky GET",status="500",error_type="upstream"} 1` + "\n",
+		`naftiko_request_errors_total{error_type="upstream",naftiko_adapter_type="rest",naftiko_operation_id="/flaky GET",status="500"} 1` + "\n",
 		`naftiko_request_duration_seconds_bucket{naftiko_adapter_type="rest",naftiko_operation_id="/flaky GET",status="200",le="+Inf"} 2` + "\n",
 		`naftiko_request_duration_seconds_count{naftiko_adapter_type="rest",naftiko_operation_id="/flaky GET",status="200"} 2` + "\n",
-		fmt.Sprintf(`naftiko_http_client_total{http_request_method="GET",server_address="%s",http_response_status_code="500"} 1`+"\n", up.Listener.Addr()),
-		fmt.Sprintf(`naftiko_http_client_duration_seconds_count{http_request_method="GET",server_address="%s",http_response_status_code="200"} 2`+"\n", up.Listener.Addr()),
-		"# TYPE naftiko_http_client_retries_total counter\n",
+		fmt.Sprintf(`naftiko_http_client_total{error_type="",http_request_method="GET",http_response_status_code="500",server_address="%s"} 1`+"\n", up.Listener.Addr()),
+		fmt.Sprintf(`naftiko_http_client_duration_seconds_count{error_type="",http_request_method="GET",http_response_status_code="200",server_address="%s"} 2`+"\n", up.Listener.Addr()),
+		"# TYPE go_goroutines gauge\n",
+		"# TYPE process_cpu_seconds_total counter\n",
 		`naftiko_capability_active{naftiko_capability="Control"} 1` + "\n",
 	} {
 		if !strings.Contains(body, want) {
@@ -341,5 +343,41 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + api + "/orgs/o1"); err == nil {
 		t.Errorf("the server still accepts connections")
+	}
+}
+
+// TestRetriesSampled checks naftiko_http_client_retries_total: one sample
+// per retry, by method and server.
+func TestRetriesSampled(t *testing.T) {
+	var hits atomic.Int64
+	up := &upstream{Server: httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"i":1}`)
+	}))}
+	defer up.Close()
+	s := controlServer(t, up, "", WithLookup(env("ADMIN", "x", "TOKEN", "t")), WithRetries(2))
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+	c := &http.Client{}
+	defer c.CloseIdleConnections()
+	if st, body, _ := get(t, c, "http://"+s.Addr("api")+"/flaky?i=1"); st != 200 {
+		t.Fatalf("flaky: %d %s", st, body)
+	}
+	_, body, _ := get(t, c, "http://"+s.Addr("ctl")+"/metrics")
+	for _, want := range []string{
+		fmt.Sprintf(`naftiko_http_client_retries_total{http_request_method="GET",server_address="%s"} 1`+"\n", up.Listener.Addr()),
+		fmt.Sprintf(`naftiko_http_client_total{error_type="",http_request_method="GET",http_response_status_code="503",server_address="%s"} 1`+"\n", up.Listener.Addr()),
+		fmt.Sprintf(`naftiko_http_client_total{error_type="",http_request_method="GET",http_response_status_code="200",server_address="%s"} 1`+"\n", up.Listener.Addr()),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }

@@ -45,14 +45,14 @@ const (
 // make the engine trace too.
 func (s *Server) tracingOptions() []engine.Option {
 	if s.cfg.tp == nil {
-		return nil
+		return []engine.Option{engine.WithCallTraceAlways(s.m.retries())}
 	}
 	s.tracer = s.cfg.tp.Tracer(engine.TracerName)
 	s.propagator = s.cfg.propagator
 	if s.propagator == nil {
 		s.propagator = propagation.TraceContext{}
 	}
-	return []engine.Option{engine.WithTracerProvider(s.cfg.tp), engine.WithPropagator(s.propagator)}
+	return []engine.Option{engine.WithTracerProvider(s.cfg.tp), engine.WithPropagator(s.propagator), engine.WithCallTraceAlways(s.m.retries())}
 }
 
 // startSpan starts an internal span when tracing is on; the returned end

@@ -308,7 +308,7 @@ func (s *Server) Engine() *engine.Engine { return s.eng }
 // build creates the units to serve, following the mode.
 func (s *Server) build() {
 	label := s.cap.Info.Label
-	s.m.capabilityLive.with(label).set(0)
+	s.m.capabilityLive.WithLabelValues(label).Set(0)
 	var firstMCP *spec.Expose
 	for _, x := range s.cap.Exposes {
 		if x.Type == "mcp" && len(x.Errors) == 0 {
@@ -546,7 +546,7 @@ func (s *Server) Start(ctx context.Context) error {
 		}(u)
 	}
 	s.running = true
-	s.m.capabilityLive.with(s.cap.Info.Label).set(1)
+	s.m.capabilityLive.WithLabelValues(s.cap.Info.Label).Set(1)
 	return nil
 }
 
@@ -601,7 +601,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.running = false
 	units := s.units
 	s.mu.Unlock()
-	s.m.capabilityLive.with(s.cap.Info.Label).set(0)
+	s.m.capabilityLive.WithLabelValues(s.cap.Info.Label).Set(0)
 	var wg sync.WaitGroup
 	var firstErr error
 	var emu sync.Mutex
