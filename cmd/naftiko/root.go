@@ -170,6 +170,7 @@ Secrets declared under "binds" are read from the environment (or from
 	root.AddCommand(a.newRunCmd(), a.newOpsCmd(), a.newVersionCmd())
 	root.AddCommand(a.newServeCmd())
 	root.AddCommand(a.newValidateCmd())
+	strictHelpAndCompletion(root)
 	return root
 }
 
