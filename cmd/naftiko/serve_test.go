@@ -49,6 +49,32 @@ func findInspector() (cli, node string) {
 	return filepath.Join(pkg, "build", "cli.js"), node
 }
 
+// inspector2Version is the pinned version of the MCP Inspector 2, whose
+// CLI also speaks the 2026-07-28 revision (--protocol-era modern). It
+// needs Node 22.19 or later: .ci/run installs it beside the conformance
+// suite and its Node 22.
+const inspector2Version = "2.12.0"
+
+// findInspector2 returns the entry point of
+// @modelcontextprotocol/inspector@2.12.0 and the Node 22 installed in
+// $NAFTIKO_CONFORMANCE_DIR, or "" when either is missing.
+func findInspector2() (cli, node string) {
+	_, node = findConformance()
+	if node == "" {
+		return "", ""
+	}
+	pkg := filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(node))), "node_modules", "@modelcontextprotocol", "inspector")
+	data, err := os.ReadFile(filepath.Join(pkg, "package.json"))
+	if err != nil {
+		return "", ""
+	}
+	var meta struct{ Version string }
+	if json.Unmarshal(data, &meta) != nil || meta.Version != inspector2Version {
+		return "", ""
+	}
+	return filepath.Join(pkg, "clients", "launcher", "build", "index.js"), node
+}
+
 // freePort returns a port that was free a moment ago.
 func freePort(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -92,6 +118,10 @@ func TestServeScripts(t *testing.T) {
 	if cli == "" && os.Getenv("NAFTIKO_REQUIRE_INSPECTOR") != "" {
 		t.Fatalf("NAFTIKO_REQUIRE_INSPECTOR is set but node or @modelcontextprotocol/inspector-cli@%s is not installed", inspectorVersion)
 	}
+	cli2, node22 := findInspector2()
+	if cli2 == "" && os.Getenv("NAFTIKO_REQUIRE_INSPECTOR") != "" {
+		t.Fatalf("NAFTIKO_REQUIRE_INSPECTOR is set but Node 22 or @modelcontextprotocol/inspector@%s is not installed", inspector2Version)
+	}
 	clerk, err := filepath.Abs("../../capabilities/clerk/organization-memberships.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -104,11 +134,16 @@ func TestServeScripts(t *testing.T) {
 			env.Setenv("PORT", freePort(t))
 			env.Setenv("INSPECTOR", cli)
 			env.Setenv("NODE", node)
+			env.Setenv("INSPECTOR2", cli2)
+			env.Setenv("NODE22", node22)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond == "inspector" {
+			switch cond {
+			case "inspector":
 				return cli != "", nil
+			case "inspector2":
+				return cli2 != "", nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

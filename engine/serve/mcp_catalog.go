@@ -153,6 +153,12 @@ func cursorOf(req mcp.Request) string {
 	return ""
 }
 
+// listCacheable is the cache hint of the list results, the go-sdk's
+// default: stale at once (ttlMs 0), cacheable by anyone. 2026-07-28
+// clients require cacheScope to be "public" or "private" (the
+// Inspector 2 rejects a list without it).
+var listCacheable = mcp.Cacheable{TTLMs: 0, CacheScope: "public"}
+
 // middleware answers the list methods in declaration order; every other
 // method goes to the SDK.
 func (c *catalog) middleware(next mcp.MethodHandler) mcp.MethodHandler {
@@ -164,19 +170,19 @@ func (c *catalog) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 		cur := cursorOf(req)
 		switch method {
 		case "tools/list":
-			r := &mcp.ListToolsResult{}
+			r := &mcp.ListToolsResult{Cacheable: listCacheable}
 			r.Tools, r.NextCursor, err = c.tools.page(cur, c.pageSize)
 			res = r
 		case "resources/list":
-			r := &mcp.ListResourcesResult{}
+			r := &mcp.ListResourcesResult{Cacheable: listCacheable}
 			r.Resources, r.NextCursor, err = c.resources.page(cur, c.pageSize)
 			res = r
 		case "resources/templates/list":
-			r := &mcp.ListResourceTemplatesResult{}
+			r := &mcp.ListResourceTemplatesResult{Cacheable: listCacheable}
 			r.ResourceTemplates, r.NextCursor, err = c.templates.page(cur, c.pageSize)
 			res = r
 		case "prompts/list":
-			r := &mcp.ListPromptsResult{}
+			r := &mcp.ListPromptsResult{Cacheable: listCacheable}
 			r.Prompts, r.NextCursor, err = c.prompts.page(cur, c.pageSize)
 			res = r
 		default:

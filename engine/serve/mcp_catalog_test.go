@@ -77,6 +77,10 @@ func TestDeclarationOrder(t *testing.T) {
 		cursor = res.NextCursor
 		cursors = append(cursors, cursor)
 	}
+	// 2026-07-28 clients require a cache scope on list results.
+	if first, err := cs.ListTools(ctx, nil); err != nil || !strings.Contains(jsonOf(t, first), `"ttlMs":0,"cacheScope":"public"`) {
+		t.Errorf("cache hint: %s %v", jsonOf(t, first), err)
+	}
 	if want := []string{"zeta", "alpha", "mu", "beta", "kappa"}; !slices.Equal(names, want) {
 		t.Errorf("tools = %v, want %v", names, want)
 	}
