@@ -109,15 +109,10 @@ func (s *scope) missing(part spec.Part, w where) error {
 			input = name[i+1:]
 		}
 	}
-	if _, ok := s.p.InputParams(input); ok && w == inGeneral {
-		return &spec.Error{Kind: spec.KindUsage, Pos: part.Pos,
-			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
-			Hint: "pass --param " + input + "=…"}
-	}
 	if _, ok := s.p.InputParams(input); ok {
 		return &spec.Error{Kind: spec.KindUsage, Pos: part.Pos,
-			Msg:  "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
-			Hint: "pass --param " + input + "=…"}
+			Msg:    "parameter `" + input + "` is needed by the template" + at + " but was not supplied",
+			Inputs: []string{input}}
 	}
 	for _, q := range s.p.Params {
 		if q.Name == name && q.In == "environment" {

@@ -353,8 +353,7 @@ func callerValues(s *scope, params map[string]any, rawBody bool) error {
 	if len(missing) > 1 {
 		word = "parameters"
 	}
-	return &spec.Error{Kind: spec.KindUsage, Msg: "missing required " + word + " " + quoteList(missing),
-		Hint: "pass " + flagList(missing)}
+	return &spec.Error{Kind: spec.KindUsage, Msg: "missing required " + word + " " + quoteList(missing), Inputs: missing}
 }
 
 // computedValues sets the in: environment parameters, then the computed
@@ -403,14 +402,6 @@ func quoteList(names []string) string {
 		q[i] = "`" + n + "`"
 	}
 	return strings.Join(q, ", ")
-}
-
-func flagList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = "--param " + n + "=…"
-	}
-	return strings.Join(q, " ")
 }
 
 // buildURL renders the base URI and the path (SPEC.md §6.5).

@@ -66,6 +66,11 @@ type Error struct {
 	Msg string
 	// Hint says how to fix it, when there is something to say.
 	Hint string
+	// Inputs names the caller inputs the error is about (missing, or
+	// needed by a template). The engine leaves Hint empty for them: each
+	// caller words how to supply them (the CLI: --param NAME=…; an MCP
+	// client: tool arguments; a REST client: request inputs).
+	Inputs []string
 	// Pos locates spec problems in the document; zero otherwise.
 	Pos Pos
 

@@ -512,14 +512,23 @@ func (s *Server) truncate(text string) (string, bool) {
 	return text[:cut] + fmt.Sprintf("\n[truncated: result is %d bytes, limit %d bytes; narrow the request]", len(text), limit), true
 }
 
+// mcpHint words the hint of an error for an MCP client: inputs the error
+// names are tool arguments.
+func mcpHint(se *spec.Error) string {
+	if se.Hint != "" || len(se.Inputs) == 0 {
+		return se.Hint
+	}
+	return "supply the tool argument" + plural(len(se.Inputs)) + " " + strings.Join(quoteAll(se.Inputs), ", ")
+}
+
 // errorResult formats an error as an isError result (SPEC.md §10): the
 // redacted message, and for upstream errors the status and body.
 func (s *Server) errorResult(se *spec.Error) *mcp.CallToolResult {
 	var b strings.Builder
 	b.WriteString(se.Error())
-	if se.Hint != "" {
+	if hint := mcpHint(se); hint != "" {
 		b.WriteString("\nhint: ")
-		b.WriteString(se.Hint)
+		b.WriteString(hint)
 	}
 	e := map[string]any{"kind": se.Kind.String()}
 	if se.Kind == spec.KindUpstream {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/naftiko/naftiko/engine"
+	"github.com/naftiko/naftiko/spec"
 )
 
 // vault is a bind provider as an embedding program registers it.
@@ -121,5 +122,18 @@ func TestBindProviderThroughServe(t *testing.T) {
 		if got := s.redact("Bearer key-from-vault"); got == "Bearer key-from-vault" {
 			t.Errorf("the server does not redact provider secrets: %q", got)
 		}
+	}
+}
+
+// TestHintsWordedAtTheEdge checks that inputs an engine error names are
+// worded for an MCP client, not as CLI flags.
+func TestHintsWordedAtTheEdge(t *testing.T) {
+	se := &spec.Error{Kind: spec.KindUsage, Msg: "missing required parameters `a`, `b`", Inputs: []string{"a", "b"}}
+	if got, want := mcpHint(se), "supply the tool arguments `a`, `b`"; got != want {
+		t.Errorf("mcpHint = %q, want %q", got, want)
+	}
+	se.Hint = "given"
+	if got := mcpHint(se); got != "given" {
+		t.Errorf("an explicit hint is kept: %q", got)
 	}
 }
