@@ -28,6 +28,24 @@
 // algorithm (implicit tbody, unclosed cells, entities) that real pages
 // rely on and that no hand-written tokenizer would match; the small CSS
 // selector engine that scopes tables (selector.go) is naftiko's own.
+// github.com/andybalholm/cascadia was tried in its place and kept out: it
+// matches [attr^=""] (and $=, *=) on every element carrying the attribute
+// where CSS says such a selector represents nothing, it accepts dynamic
+// pseudo-classes such as :hover that can never match a fetched page
+// (silently empty tables instead of an error), and its errors carry no
+// position ("expected '(' but didn't find it" instead of ":nth-of-type
+// needs an argument").
+//
+// Authentication: OAuth2 client credentials (auth_oauth2.go) is our own
+// code, not golang.org/x/oauth2/clientcredentials, this session: the
+// engine needs the token request to go through its own client (verbose
+// trace, redirect policy, tracing), its single flight and refresh on 401
+// keyed by (endpoint, client, scopes, audience, resource), and the exact
+// error texts its tests pin. AWS SigV4 and HTTP Digest stay our own by
+// design: no maintained Go library signs an arbitrary prepared request the
+// way the engine needs (SigV4 over the final body and query, digest
+// challenges cached per origin), and both are verified against published
+// test vectors (the AWS SigV4 test suite, RFC 7616 examples).
 //
 // Imports: spec, spec/program (the compiled capability it executes: New
 // compiles one, NewProgram takes one already compiled), binder, and its
