@@ -522,6 +522,9 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 			o.Method = strings.ToUpper(m)
 			if !isToken(m) {
 				l.elemError(methodV, "method-invalid", fmt.Sprintf("method %q is not a valid HTTP method token", m), "")
+			} else if strings.Trim(o.Method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" {
+				l.elemError(methodV, "method-invalid", fmt.Sprintf("method `%s` is not an HTTP method name (letters and hyphens)", m),
+					"write one of "+strings.Join(stdMethods, ", "))
 			} else if !slices.Contains(stdMethods, o.Method) {
 				l.warn(methodV, "method-unknown", fmt.Sprintf("method `%s` is not one of %s", o.Method, strings.Join(stdMethods, ", ")), "")
 			}

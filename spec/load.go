@@ -46,8 +46,30 @@ func ReadFile(path string) ([]byte, error) {
 
 var errTooLarge = fmt.Errorf("file is larger than the %d MiB limit", MaxFileSize>>20)
 
-// readFile reads at most MaxFileSize bytes of path.
+// utfBOM names the encoding of a UTF-16 or UTF-32 byte-order mark at the
+// start of data; "" when there is none (a UTF-8 BOM is accepted).
+func utfBOM(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}):
+		return "UTF-32LE (little-endian)"
+	case bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
+		return "UTF-32BE (big-endian)"
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return "UTF-16LE (little-endian)"
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return "UTF-16BE (big-endian)"
+	}
+	return ""
+}
+
+// readFile reads at most MaxFileSize bytes of path. Only regular files
+// are read: opening a named pipe with no writer would block forever, so
+// pipes, devices, sockets and directories are refused (a document from a
+// pipe is read from standard input, "-").
 func readFile(path string) ([]byte, error) {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("cannot read %s: it is %s, not a regular file (to read a document from a pipe, pass - and redirect it to standard input)", path, fileKind(st.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
@@ -67,6 +89,21 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", path, errTooLarge)
 	}
 	return buf.Bytes(), nil
+}
+
+// fileKind names the kind of a non-regular file.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 func unwrapPathError(err error) error {
@@ -312,6 +349,11 @@ func (l *loader) yamlError(err error) {
 func (l *loader) load() *Capability {
 	if len(l.src) > MaxFileSize {
 		l.fatal(nil, "size-limit", fmt.Sprintf("the file is larger than the %d MiB limit", MaxFileSize>>20), "")
+		return nil
+	}
+	if enc := utfBOM(l.src); enc != "" {
+		l.fatal(nil, "encoding", "the file is "+enc+" text (it starts with a byte-order mark); naftiko reads UTF-8",
+			"convert it, e.g. iconv -f "+strings.ToUpper(strings.Fields(enc)[0])+" -t UTF-8 FILE > FILE.utf8")
 		return nil
 	}
 	root := l.decode()

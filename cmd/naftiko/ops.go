@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -40,8 +41,67 @@ awk(1). The command succeeds whenever the document loads.`,
 			if err != nil {
 				return err
 			}
-			return writeOps(a.stdout, e.Operations(), isTerminal(a.stdout))
+			ops := e.Operations()
+			if err := writeOps(a.stdout, ops, isTerminal(a.stdout)); err != nil {
+				return err
+			}
+			if len(ops) == 0 {
+				a.explainNoOps(args[0], c)
+			}
+			return a.opsElementErrors(c, ops)
 		},
+	}
+}
+
+// opsElementErrors prints on stderr the element errors of the listed
+// operations (their adapter, resource or operation) and makes ops fail
+// (exit 2) when there is one: an operation such as one with "method: 42"
+// is listed but cannot be called.
+func (a *app) opsElementErrors(c *spec.Capability, ops []*engine.Operation) error {
+	starts := regionStarts(c)
+	listed := map[spec.Pos]bool{}
+	for _, op := range ops {
+		for _, p := range usedPositions(op.Source) {
+			listed[regionKey(p)] = true
+		}
+	}
+	n := 0
+	for _, d := range c.Diagnostics {
+		if d.Severity > spec.SeverityError {
+			continue
+		}
+		if owner, ok := regionOf(starts[d.Pos.File], d.Pos.Line); ok && listed[spec.Pos{File: d.Pos.File, Line: owner}] {
+			fmt.Fprintln(a.stderr, d.String())
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &reportedError{code: 2}
+}
+
+// explainNoOps says on stderr why a document that loads has no operation
+// to call: imports that failed, adapters without operations, or no
+// consumes section at all (naftiko 1.0.0-alpha1 "tools" and "servers"
+// describe what is exposed, not what is called).
+func (a *app) explainNoOps(file string, c *spec.Capability) {
+	fmt.Fprintf(a.stderr, "naftiko: warning: %s has no operation to call:\n", file)
+	reasons := 0
+	for _, d := range c.Diagnostics {
+		if strings.HasPrefix(d.Rule, "import-") {
+			fmt.Fprintf(a.stderr, "  %s\n", d.String())
+			reasons++
+		}
+	}
+	for _, ad := range c.Consumes {
+		if len(ad.Resources) == 0 && ad.ImportedFrom == "" {
+			fmt.Fprintf(a.stderr, "  consumes adapter `%s` declares no resource with operations\n", ad.Namespace)
+			reasons++
+		}
+	}
+	if len(c.Consumes) == 0 && reasons == 0 {
+		fmt.Fprintln(a.stderr, "  the document declares no `consumes` adapter; `exposes`, `tools` and `servers` describe what it serves, not what it calls")
 	}
 }
 
