@@ -41,7 +41,12 @@
 // engine needs the token request to go through its own client (verbose
 // trace, redirect policy, tracing), its single flight and refresh on 401
 // keyed by (endpoint, client, scopes, audience, resource), and the exact
-// error texts its tests pin. AWS SigV4 and HTTP Digest stay our own by
+// error texts its tests pin. The library would also change the wire: it
+// sends the client id and secret form-escaped inside HTTP Basic
+// (url.QueryEscape, RFC 6749 §2.3.1), which token endpoints that do not
+// unescape refuse for secrets holding ':' '+' '/' or '=', and it
+// truncates a token answer at 1 MiB where the engine reports it too
+// large. AWS SigV4 and HTTP Digest stay our own by
 // design: no maintained Go library signs an arbitrary prepared request the
 // way the engine needs (SigV4 over the final body and query, digest
 // challenges cached per origin), and both are verified against published
