@@ -470,6 +470,13 @@ func (l *linter) operationChecks(a *Adapter, r *Resource, o *Operation) {
 		l.dataTemplates(sc, o.Body.Data, "body")
 	}
 
+	l.operationPaths(a, r, o)
+	l.operationBodies(a, r, o)
+}
+
+// operationPaths checks the path placeholders and path parameters of an
+// operation.
+func (l *linter) operationPaths(a *Adapter, r *Resource, o *Operation) {
 	// Path placeholders of the operation path.
 	for _, p := range o.PathTmpl.Parts {
 		if l.pathPlaceholder(p) && !hasPathParam(p.Name, a.InputParameters, r.InputParameters, o.InputParameters) {
@@ -498,7 +505,10 @@ func (l *linter) operationChecks(a *Adapter, r *Resource, o *Operation) {
 				fmt.Sprintf("path parameter `%s` does not appear in the path of operation `%s` (%s)", p.Name, o.Name, JoinPath(r.Path, o.Path)), "")
 		}
 	}
+}
 
+// operationBodies checks the body and in: body parameters of an operation.
+func (l *linter) operationBodies(a *Adapter, r *Resource, o *Operation) {
 	// Bodies.
 	var bodyParams []string
 	for _, ps := range [][]*Param{a.InputParameters, r.InputParameters, o.InputParameters} {
@@ -726,70 +736,78 @@ func (l *linter) authWithoutBinds() {
 // adapterUsesBinds reports whether any template of a references a bound
 // variable (credentials sent by hand, in a header or a parameter).
 func adapterUsesBinds(a *Adapter, vars map[string][]*Bind) bool {
-	uses := func(t *Template) bool {
-		if t == nil {
-			return false
-		}
-		for _, p := range t.Parts {
-			if p.Name == "" {
-				continue
-			}
-			if vars[p.Name] != nil || strings.HasPrefix(p.Name, "env.") {
-				return true
-			}
-			if _, rest, ok := strings.Cut(p.Name, "."); ok && vars[rest] != nil {
-				return true
-			}
-		}
-		return false
-	}
-	var data func(d *Data) bool
-	data = func(d *Data) bool {
-		if d == nil {
-			return false
-		}
-		if uses(d.Tmpl) {
-			return true
-		}
-		for _, v := range d.Vals {
-			if data(v) {
-				return true
-			}
-		}
-		for _, v := range d.Items {
-			if data(v) {
-				return true
-			}
-		}
-		return false
-	}
-	headers := func(hs []*Header) bool {
-		for _, h := range hs {
-			if uses(h.Value) {
-				return true
-			}
-		}
-		return false
-	}
-	params := func(ps []*Param) bool {
-		for _, p := range ps {
-			if data(p.Value) {
-				return true
-			}
-		}
-		return false
-	}
-	if uses(a.BaseURI) || headers(a.Headers) || params(a.InputParameters) {
+	u := bindUse(vars)
+	if u.tmpl(a.BaseURI) || u.headers(a.Headers) || u.params(a.InputParameters) {
 		return true
 	}
 	for _, r := range a.Resources {
-		if uses(r.PathTmpl) || headers(r.Headers) || params(r.InputParameters) {
+		if u.tmpl(r.PathTmpl) || u.headers(r.Headers) || u.params(r.InputParameters) {
 			return true
 		}
 		for _, o := range r.Operations {
-			if uses(o.PathTmpl) || headers(o.Headers) || params(o.InputParameters) || (o.Body != nil && data(o.Body.Data)) {
+			if u.tmpl(o.PathTmpl) || u.headers(o.Headers) || u.params(o.InputParameters) || (o.Body != nil && u.data(o.Body.Data)) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// bindUse tells whether templates reference a bound variable: VAR,
+// NS.VAR or env.VAR.
+type bindUse map[string][]*Bind
+
+func (u bindUse) tmpl(t *Template) bool {
+	if t == nil {
+		return false
+	}
+	for _, p := range t.Parts {
+		if p.Name == "" {
+			continue
+		}
+		if u[p.Name] != nil || strings.HasPrefix(p.Name, "env.") {
+			return true
+		}
+		if _, rest, ok := strings.Cut(p.Name, "."); ok && u[rest] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (u bindUse) data(d *Data) bool {
+	if d == nil {
+		return false
+	}
+	if u.tmpl(d.Tmpl) {
+		return true
+	}
+	for _, v := range d.Vals {
+		if u.data(v) {
+			return true
+		}
+	}
+	for _, v := range d.Items {
+		if u.data(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (u bindUse) headers(hs []*Header) bool {
+	for _, h := range hs {
+		if u.tmpl(h.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func (u bindUse) params(ps []*Param) bool {
+	for _, p := range ps {
+		if u.data(p.Value) {
+			return true
 		}
 	}
 	return false
