@@ -147,6 +147,68 @@ type mdParser struct {
 	nextID   int
 }
 
+// table reads a GFM pipe table whose header row is line i; end is the
+// index after its last row, ok false when line i starts no table.
+func (p *mdParser) table(i int) (end int, ok bool) {
+	line := p.lines[i]
+	if !strings.Contains(line, "|") || i+1 >= len(p.lines) {
+		return 0, false
+	}
+	hdr := splitRow(line)
+	if len(hdr) == 0 || !isDelimiterRow(p.lines[i+1], len(hdr)) {
+		return 0, false
+	}
+	p.closeLists(0)
+	end = i + 2
+	var body [][]string
+	for ; end < len(p.lines); end++ {
+		l := p.lines[end]
+		if strings.TrimSpace(l) == "" || !strings.Contains(l, "|") || fenceOf(strings.TrimLeft(l, " ")) != "" {
+			break
+		}
+		if _, _, ok := atxHeading(l); ok {
+			break
+		}
+		body = append(body, splitRow(l))
+	}
+	if rows, ok := mdTableRows(hdr, body); ok {
+		p.tables = append(p.tables, mdTable{line: i, rows: rows})
+	}
+	return end, true
+}
+
+// text handles a line of text: a continuation of the open list item it
+// is indented under (or, lazily, of the last one), else a paragraph that
+// closes the lists.
+func (p *mdParser) text(line string, indent int, prevBlank bool) {
+	n := len(p.open)
+	if n == 0 {
+		return
+	}
+	target := -1
+	for k := n - 1; k >= 0; k-- {
+		if indent >= p.open[k].contentIndent {
+			target = k
+			break
+		}
+	}
+	if target < 0 && !prevBlank {
+		target = n - 1 // lazy continuation
+	}
+	if target < 0 {
+		p.closeLists(0)
+		return
+	}
+	p.closeLists(target + 1)
+	l := p.open[target]
+	last := len(l.items) - 1
+	if l.items[last] == "" {
+		l.items[last] = strings.TrimSpace(line)
+	} else {
+		l.items[last] += " " + strings.TrimSpace(line)
+	}
+}
+
 func (p *mdParser) content(line string) {
 	if n := len(p.sections); n > 0 {
 		s := p.sections[n-1]
@@ -189,24 +251,8 @@ func (p *mdParser) parse(start int) {
 			prevBlank = false
 			continue
 		}
-		if !blank && indent < 4 && strings.Contains(line, "|") && i+1 < len(p.lines) {
-			if hdr := splitRow(line); len(hdr) > 0 && isDelimiterRow(p.lines[i+1], len(hdr)) {
-				p.closeLists(0)
-				end := i + 2
-				var body [][]string
-				for ; end < len(p.lines); end++ {
-					l := p.lines[end]
-					if strings.TrimSpace(l) == "" || !strings.Contains(l, "|") || fenceOf(strings.TrimLeft(l, " ")) != "" {
-						break
-					}
-					if _, _, ok := atxHeading(l); ok {
-						break
-					}
-					body = append(body, splitRow(l))
-				}
-				if rows, ok := mdTableRows(hdr, body); ok {
-					p.tables = append(p.tables, mdTable{line: i, rows: rows})
-				}
+		if !blank && indent < 4 {
+			if end, ok := p.table(i); ok {
 				i = end - 1
 				prevBlank = false
 				continue
@@ -229,31 +275,7 @@ func (p *mdParser) parse(start int) {
 			prevBlank = false
 			continue
 		}
-		// Text: a continuation of the open item, or a paragraph.
-		if n := len(p.open); n > 0 {
-			target := -1
-			for k := n - 1; k >= 0; k-- {
-				if indent >= p.open[k].contentIndent {
-					target = k
-					break
-				}
-			}
-			if target < 0 && !prevBlank {
-				target = n - 1 // lazy continuation
-			}
-			if target < 0 {
-				p.closeLists(0)
-			} else {
-				p.closeLists(target + 1)
-				l := p.open[target]
-				last := len(l.items) - 1
-				if l.items[last] == "" {
-					l.items[last] = strings.TrimSpace(line)
-				} else {
-					l.items[last] += " " + strings.TrimSpace(line)
-				}
-			}
-		}
+		p.text(line, indent, prevBlank)
 		p.content(line)
 		prevBlank = false
 	}
