@@ -167,54 +167,16 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	file, ref := args[0], args[1]
 
 	// Flag checks that need no file come first.
-	if err := checkOutputFormat(f.output); err != nil {
+	if err := checkRunFlags(f); err != nil {
 		return err
 	}
-	if f.dryRun && f.curl {
-		e := usageErrorf("--dry-run and --curl cannot be used together")
-		e.Hint = "--dry-run prints the request as HTTP, --curl as a curl command; pick one"
-		return e
-	}
-	if f.timeout <= 0 {
-		return usageErrorf("--timeout %s: must be positive", f.timeout)
-	}
-	if f.retries < 0 {
-		return usageErrorf("--retries %d: must be 0 or more", f.retries)
-	}
-	opts := []engine.Option{
-		engine.WithTimeout(f.timeout),
-		engine.WithRetries(f.retries),
-		engine.WithMaxResponseSize(int64(f.maxResp)),
-		engine.WithUserAgent("naftiko/" + versionString()),
-	}
-	err := eachUpstreamFlag(f.headers, f.baseURIs,
-		func(name, value string) { opts = append(opts, engine.WithHeader(name, value)) },
-		func(ns, uri string) { opts = append(opts, engine.WithBaseURI(ns, uri)) })
+	opts, envSet, err := a.runEngineOptions(f)
 	if err != nil {
 		return err
 	}
-	type rawParam struct{ name, value string }
-	var raw []rawParam
-	for _, p := range f.params {
-		name, value, err := splitParam(p)
-		if err != nil {
-			return err
-		}
-		raw = append(raw, rawParam{name, value})
-	}
-	var envSet *binder.EnvFileSet
-	if len(f.envFiles) > 0 {
-		set, err := binder.LoadEnvFiles(f.envFiles, os.LookupEnv)
-		if err != nil {
-			return envFileError(err)
-		}
-		envSet = set
-		opts = append(opts, engine.WithLookup(set.Lookup))
-	}
-	if f.verbose {
-		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
-	} else {
-		opts = append(opts, engine.WithLogger(warnLogger(a.stderr)))
+	raw, err := splitParams(f.params)
+	if err != nil {
+		return err
 	}
 
 	c, err := a.load(file)
@@ -253,54 +215,17 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 
 	// Values are read only once the operation is known, so that a mistyped
 	// operation does not wait for stdin.
-	params := map[string]any{}
-	parts := op.Multipart
-	for _, p := range raw {
-		var v string
-		var err error
-		if parts[p.name] {
-			v, err = a.partValue(p.name, p.value)
-		} else {
-			v, err = a.paramValue(p.name, p.value)
-		}
-		if err != nil {
-			return err
-		}
-		switch prev := params[p.name].(type) {
-		case nil:
-			params[p.name] = v
-		case string:
-			params[p.name] = []string{prev, v}
-		case []string:
-			params[p.name] = append(prev, v)
-		}
+	params, err := a.readParams(raw, op.Multipart)
+	if err != nil {
+		return err
 	}
-	var callOpts []engine.CallOption
-	if len(parts) > 0 {
-		callOpts = append(callOpts, engine.WithFileParts())
-	}
-	if cmd.Flags().Changed("body") {
-		o, err := a.bodyOption(f.body)
-		if err != nil {
-			return err
-		}
-		callOpts = append(callOpts, o)
+	callOpts, err := a.runCallOptions(cmd, f, op)
+	if err != nil {
+		return err
 	}
 
 	if f.dryRun || f.curl {
-		p, err := e.Prepare(ctx, op, params, callOpts...)
-		if err != nil {
-			return asTyped(err, op, ref)
-		}
-		write := p.Dump
-		if f.curl {
-			write = p.Curl
-			a.curlPreamble(p, envSet, f.envFiles)
-		}
-		if err := write(a.stdout); err != nil {
-			return outputError(err)
-		}
-		return nil
+		return a.printRequest(ctx, e, op, ref, params, callOpts, f, envSet)
 	}
 
 	if tr != nil {
@@ -323,6 +248,136 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return err
 	}
 	return a.writeResult(res, f.output)
+}
+
+// printRequest prints the request a call would send (--dry-run, --curl)
+// and sends nothing.
+func (a *app) printRequest(ctx context.Context, e *engine.Engine, op *engine.Operation, ref string, params map[string]any,
+	callOpts []engine.CallOption, f *runFlags, envSet *binder.EnvFileSet) error {
+	p, err := e.Prepare(ctx, op, params, callOpts...)
+	if err != nil {
+		return asTyped(err, op, ref)
+	}
+	write := p.Dump
+	if f.curl {
+		write = p.Curl
+		a.curlPreamble(p, envSet, f.envFiles)
+	}
+	if err := write(a.stdout); err != nil {
+		return outputError(err)
+	}
+	return nil
+}
+
+// checkRunFlags checks the flags of run that need no file.
+func checkRunFlags(f *runFlags) error {
+	if err := checkOutputFormat(f.output); err != nil {
+		return err
+	}
+	if f.dryRun && f.curl {
+		e := usageErrorf("--dry-run and --curl cannot be used together")
+		e.Hint = "--dry-run prints the request as HTTP, --curl as a curl command; pick one"
+		return e
+	}
+	if f.timeout <= 0 {
+		return usageErrorf("--timeout %s: must be positive", f.timeout)
+	}
+	if f.retries < 0 {
+		return usageErrorf("--retries %d: must be 0 or more", f.retries)
+	}
+	return nil
+}
+
+// runEngineOptions turns the flags of run into engine options; envSet is
+// the --env-file set, nil without one.
+func (a *app) runEngineOptions(f *runFlags) (opts []engine.Option, envSet *binder.EnvFileSet, err error) {
+	opts = []engine.Option{
+		engine.WithTimeout(f.timeout),
+		engine.WithRetries(f.retries),
+		engine.WithMaxResponseSize(int64(f.maxResp)),
+		engine.WithUserAgent("naftiko/" + versionString()),
+	}
+	err = eachUpstreamFlag(f.headers, f.baseURIs,
+		func(name, value string) { opts = append(opts, engine.WithHeader(name, value)) },
+		func(ns, uri string) { opts = append(opts, engine.WithBaseURI(ns, uri)) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(f.envFiles) > 0 {
+		set, err := binder.LoadEnvFiles(f.envFiles, os.LookupEnv)
+		if err != nil {
+			return nil, nil, envFileError(err)
+		}
+		envSet = set
+		opts = append(opts, engine.WithLookup(set.Lookup))
+	}
+	if f.verbose {
+		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
+	} else {
+		opts = append(opts, engine.WithLogger(warnLogger(a.stderr)))
+	}
+	return opts, envSet, nil
+}
+
+// rawParam is one --param NAME=VALUE as written.
+type rawParam struct{ name, value string }
+
+// splitParams splits the --param flags, in order.
+func splitParams(flags []string) ([]rawParam, error) {
+	var raw []rawParam
+	for _, p := range flags {
+		name, value, err := splitParam(p)
+		if err != nil {
+			return nil, err
+		}
+		raw = append(raw, rawParam{name, value})
+	}
+	return raw, nil
+}
+
+// readParams reads the values of the --param flags (files, stdin; file
+// parts of a multipart body stay references); a repeated name makes a
+// list.
+func (a *app) readParams(raw []rawParam, parts map[string]bool) (map[string]any, error) {
+	params := map[string]any{}
+	for _, p := range raw {
+		var v string
+		var err error
+		if parts[p.name] {
+			v, err = a.partValue(p.name, p.value)
+		} else {
+			v, err = a.paramValue(p.name, p.value)
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch prev := params[p.name].(type) {
+		case nil:
+			params[p.name] = v
+		case string:
+			params[p.name] = []string{prev, v}
+		case []string:
+			params[p.name] = append(prev, v)
+		}
+	}
+	return params, nil
+}
+
+// runCallOptions turns --body and the operation's file parts into call
+// options.
+func (a *app) runCallOptions(cmd *cobra.Command, f *runFlags, op *engine.Operation) ([]engine.CallOption, error) {
+	var callOpts []engine.CallOption
+	if len(op.Multipart) > 0 {
+		callOpts = append(callOpts, engine.WithFileParts())
+	}
+	if cmd.Flags().Changed("body") {
+		o, err := a.bodyOption(f.body)
+		if err != nil {
+			return nil, err
+		}
+		callOpts = append(callOpts, o)
+	}
+	return callOpts, nil
 }
 
 // asTyped words an error of a call of op with the reference as the user
