@@ -331,6 +331,44 @@ func schemaDefName(schemaURL string) (def, fragment string) {
 	return def, fragment
 }
 
+// namePatternMeaning says what a property name must be, from the pattern
+// among the causes of a propertyNames error.
+func namePatternMeaning(e *jsonschema.ValidationError) string {
+	meaning := "a valid name"
+	for _, c := range e.Causes {
+		var ls []*jsonschema.ValidationError
+		flattenSchemaErrors(c, &ls)
+		for _, l := range ls {
+			if p, ok := l.ErrorKind.(*kind.Pattern); ok {
+				meaning = patternMeaning(p.Want)
+			}
+		}
+	}
+	return meaning
+}
+
+// combinatorMessage words an anyOf, oneOf or not failure: the schema's own
+// x-messages entry when it has one, else the keyword path.
+func (r *schemaReporter) combinatorMessage(e *jsonschema.ValidationError, n *yaml.Node, def, fragment string) string {
+	kw := e.ErrorKind.KeywordPath()
+	if _, ok := e.ErrorKind.(*kind.Not); ok {
+		kw = []string{"not"} // the library gives no keyword path
+	}
+	msg := ""
+	if obj := r.doc.at(fragment); obj != nil && len(kw) > 0 {
+		if ms, ok := obj["x-messages"].(map[string]any); ok {
+			msg, _ = ms[kw[0]].(string)
+		}
+	}
+	if msg == "" {
+		return fmt.Sprintf("%s does not satisfy `%s` of the %s schema", r.what(def, e.InstanceLocation, n), strings.Join(kw, "/"), r.doc.name)
+	}
+	if def != "" {
+		msg += " (" + r.what(def, e.InstanceLocation, n) + ")"
+	}
+	return msg
+}
+
 func (r *schemaReporter) report(e *jsonschema.ValidationError) {
 	n, key := schemaNodeAt(r.root, e.InstanceLocation)
 	def, fragment := schemaDefName(e.SchemaURL)
@@ -362,17 +400,7 @@ func (r *schemaReporter) report(e *jsonschema.ValidationError) {
 		r.add(n, "schema", fmt.Sprintf("%s %s must be %s", field, schemaScalarText(n), patternMeaning(k.Want)), "")
 	case *kind.PropertyNames:
 		at := yamlnode.KeyNode(n, k.Property)
-		meaning := "a valid name"
-		for _, c := range e.Causes {
-			var ls []*jsonschema.ValidationError
-			flattenSchemaErrors(c, &ls)
-			for _, l := range ls {
-				if p, ok := l.ErrorKind.(*kind.Pattern); ok {
-					meaning = patternMeaning(p.Want)
-				}
-			}
-		}
-		r.add(cmpNode(at, n), "schema", fmt.Sprintf("name `%s` in %s must be %s", k.Property, field, meaning), "")
+		r.add(cmpNode(at, n), "schema", fmt.Sprintf("name `%s` in %s must be %s", k.Property, field, namePatternMeaning(e)), "")
 	case *kind.MinItems:
 		if k.Want == 1 {
 			r.add(n, "schema", field+" must not be empty", "")
@@ -390,22 +418,7 @@ func (r *schemaReporter) report(e *jsonschema.ValidationError) {
 	case *kind.Maximum:
 		r.add(n, "schema", fmt.Sprintf("%s must be at most %v, not %s", field, k.Want, schemaScalarText(n)), "")
 	case *kind.AnyOf, *kind.OneOf, *kind.Not:
-		kw := e.ErrorKind.KeywordPath()
-		if _, ok := e.ErrorKind.(*kind.Not); ok {
-			kw = []string{"not"} // the library gives no keyword path
-		}
-		msg := ""
-		if obj := r.doc.at(fragment); obj != nil && len(kw) > 0 {
-			if ms, ok := obj["x-messages"].(map[string]any); ok {
-				msg, _ = ms[kw[0]].(string)
-			}
-		}
-		if msg == "" {
-			msg = fmt.Sprintf("%s does not satisfy `%s` of the %s schema", r.what(def, e.InstanceLocation, n), strings.Join(kw, "/"), r.doc.name)
-		} else if def != "" {
-			msg += " (" + r.what(def, e.InstanceLocation, n) + ")"
-		}
-		r.add(n, "schema", msg, "")
+		r.add(n, "schema", r.combinatorMessage(e, n, def, fragment), "")
 	case *kind.FalseSchema:
 		r.add(cmpNode(key, n), "schema", field+" is not allowed here", "")
 	default:
