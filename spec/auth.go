@@ -47,132 +47,169 @@ func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
 		l.elemError(n, "wrong-kind", fmt.Sprintf("`authentication` must be a mapping, not a %s", kindName(d)), "")
 		return nil
 	}
-	a := &Auth{Pos: l.at(d)}
-	ps := pairs(d)
-	fields := make([]authField, 0, len(ps)/2)
-	var typeV *yaml.Node
-	for i := 0; i+1 < len(ps); i += 2 {
-		key, ok := keyText(ps[i])
-		if !ok {
-			if !quiet {
-				l.unknownField(ps[i], "`authentication`", nil)
-			}
-			continue
-		}
-		if key == "type" {
-			typeV = ps[i+1]
-			continue
-		}
-		fields = append(fields, authField{ps[i], ps[i+1], key})
-	}
-	field := func(name string) *authField {
-		for i := range fields {
-			if fields[i].name == name {
-				return &fields[i]
-			}
-		}
-		return nil
-	}
-	get := func(name string) *yaml.Node {
-		if f := field(name); f != nil {
-			return f.val
-		}
-		return nil
-	}
-	tmpl := func(name string) *Template {
-		if v := get(name); v != nil {
-			return l.template(v, name, TextTemplate)
-		}
-		return nil
-	}
-	dialect := func(v *yaml.Node, msg string) {
-		if !quiet {
-			l.info(v, "dialect", msg)
-		}
-	}
-
+	r := &authReader{l: l, d: d, quiet: quiet, a: &Auth{Pos: l.at(d)}}
+	r.read()
+	a := r.a
 	raw := ""
-	if typeV != nil {
-		raw = strings.TrimSpace(l.str(typeV, "type"))
+	if r.typeV != nil {
+		raw = strings.TrimSpace(l.str(r.typeV, "type"))
 	}
 	a.Type = strings.ToLower(raw)
 	if raw != a.Type {
-		dialect(typeV, fmt.Sprintf("authentication type `%s` is read as `%s`", raw, a.Type))
+		r.dialect(r.typeV, fmt.Sprintf("authentication type `%s` is read as `%s`", raw, a.Type))
 	}
-	var known []string
-	switch a.Type {
-	case "bearer":
-		known = vocab.FieldsAuthBearer
-		a.Token = tmpl("token")
-	case "basic", "digest":
-		known = vocab.FieldsAuthBasic
-		a.Username, a.Password = tmpl("username"), tmpl("password")
-	case "apikey":
-		known = vocab.FieldsAuthAPIKey
-		l.apiKey(a, d, field, dialect)
-	case "header":
-		known = vocab.FieldsAuthHeader
-		dialect(typeV, "authentication `type: header` sends one header credential")
-		name := get("header")
-		if name == nil {
-			name = get("name")
-		}
-		a.Placement = "header"
-		a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: l.str(name, "header"), Value: l.valueTmpl(get("value"), d)})
-		if a.Credentials[0].Key == "" && !quiet {
-			l.warn(d, "required-field", "header authentication has no `header` name", "")
-		}
-	case "query":
-		known = vocab.FieldsAuthQuery
-		dialect(typeV, "authentication `type: query` sends query credentials")
-		a.Placement = "query"
-		l.queryCreds(a, d, get)
-	case "oauth2":
-		known = vocab.FieldsAuthOAuth2
-		for _, f := range []string{"tokenEndpoint", "clientId", "clientSecret", "audience", "resource", "authorizationServerUri"} {
-			if t := tmpl(f); t != nil {
-				a.setField(f, t)
-			}
-		}
-		a.Scopes = l.scopes(get("scopes"))
-	case "aws-sig-v4":
-		known = vocab.FieldsAuthAWS
-		for _, f := range []string{"accessKeyId", "secretAccessKey", "sessionToken", "region", "service"} {
-			if t := tmpl(f); t != nil {
-				a.setField(f, t)
-			}
-		}
-		if t := tmpl("secretKey"); t != nil && a.Fields["secretAccessKey"] == nil {
-			a.setField("secretAccessKey", t)
-		}
-	default:
-		// Unsupported: keep every scalar field, for messages and hints.
-		for _, f := range fields {
-			if v := deref(f.val); v.Kind == yaml.ScalarNode {
-				a.setField(f.name, l.template(v, f.name, TextTemplate))
-			}
-		}
-		if !quiet {
-			what := fmt.Sprintf("authentication type `%s` is not supported", raw)
-			if raw == "" {
-				what = "authentication has no `type`"
-			}
-			at := typeV
-			if at == nil {
-				at = d
-			}
-			l.warn(at, "auth-unsupported", what+"; calls fail before anything is sent",
-				"supply credentials by hand with -H 'Authorization: …'")
-		}
-	}
+	known := r.byType(raw)
 	if known != nil && !quiet {
-		for _, f := range fields {
+		for _, f := range r.fields {
 			if !contains(known, f.name) {
 				l.unknownField(f.key, "`authentication` of type "+a.Type, known)
 			}
 		}
 	}
 	return a
+}
+
+// authReader reads the fields of one authentication block.
+type authReader struct {
+	l      *loader
+	d      *yaml.Node
+	quiet  bool
+	a      *Auth
+	typeV  *yaml.Node
+	fields []authField
+}
+
+// read collects the fields of the block, `type` apart.
+func (r *authReader) read() {
+	ps := pairs(r.d)
+	r.fields = make([]authField, 0, len(ps)/2)
+	for i := 0; i+1 < len(ps); i += 2 {
+		key, ok := keyText(ps[i])
+		if !ok {
+			if !r.quiet {
+				r.l.unknownField(ps[i], "`authentication`", nil)
+			}
+			continue
+		}
+		if key == "type" {
+			r.typeV = ps[i+1]
+			continue
+		}
+		r.fields = append(r.fields, authField{ps[i], ps[i+1], key})
+	}
+}
+
+func (r *authReader) field(name string) *authField {
+	for i := range r.fields {
+		if r.fields[i].name == name {
+			return &r.fields[i]
+		}
+	}
+	return nil
+}
+
+func (r *authReader) get(name string) *yaml.Node {
+	if f := r.field(name); f != nil {
+		return f.val
+	}
+	return nil
+}
+
+func (r *authReader) tmpl(name string) *Template {
+	if v := r.get(name); v != nil {
+		return r.l.template(v, name, TextTemplate)
+	}
+	return nil
+}
+
+func (r *authReader) dialect(v *yaml.Node, msg string) {
+	if !r.quiet {
+		r.l.info(v, "dialect", msg)
+	}
+}
+
+// byType reads the fields of the block's type and returns the fields that
+// type knows (nil for an unsupported type).
+func (r *authReader) byType(raw string) []string {
+	a, l := r.a, r.l
+	switch a.Type {
+	case "bearer":
+		a.Token = r.tmpl("token")
+		return vocab.FieldsAuthBearer
+	case "basic", "digest":
+		a.Username, a.Password = r.tmpl("username"), r.tmpl("password")
+		return vocab.FieldsAuthBasic
+	case "apikey":
+		l.apiKey(a, r.d, r.field, r.dialect)
+		return vocab.FieldsAuthAPIKey
+	case "header":
+		r.header()
+		return vocab.FieldsAuthHeader
+	case "query":
+		r.dialect(r.typeV, "authentication `type: query` sends query credentials")
+		a.Placement = "query"
+		l.queryCreds(a, r.d, r.get)
+		return vocab.FieldsAuthQuery
+	case "oauth2":
+		r.templates("tokenEndpoint", "clientId", "clientSecret", "audience", "resource", "authorizationServerUri")
+		a.Scopes = l.scopes(r.get("scopes"))
+		return vocab.FieldsAuthOAuth2
+	case "aws-sig-v4":
+		r.templates("accessKeyId", "secretAccessKey", "sessionToken", "region", "service")
+		if t := r.tmpl("secretKey"); t != nil && a.Fields["secretAccessKey"] == nil {
+			a.setField("secretAccessKey", t)
+		}
+		return vocab.FieldsAuthAWS
+	}
+	r.unsupported(raw)
+	return nil
+}
+
+// templates reads the named fields as templates into Auth.Fields.
+func (r *authReader) templates(names ...string) {
+	for _, f := range names {
+		if t := r.tmpl(f); t != nil {
+			r.a.setField(f, t)
+		}
+	}
+}
+
+// header reads `type: header`: one header credential.
+func (r *authReader) header() {
+	r.dialect(r.typeV, "authentication `type: header` sends one header credential")
+	name := r.get("header")
+	if name == nil {
+		name = r.get("name")
+	}
+	a := r.a
+	a.Placement = "header"
+	a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: r.l.str(name, "header"), Value: r.l.valueTmpl(r.get("value"), r.d)})
+	if a.Credentials[0].Key == "" && !r.quiet {
+		r.l.warn(r.d, "required-field", "header authentication has no `header` name", "")
+	}
+}
+
+// unsupported keeps every scalar field of an unsupported type, for
+// messages and hints, and warns.
+func (r *authReader) unsupported(raw string) {
+	for _, f := range r.fields {
+		if v := deref(f.val); v.Kind == yaml.ScalarNode {
+			r.a.setField(f.name, r.l.template(v, f.name, TextTemplate))
+		}
+	}
+	if r.quiet {
+		return
+	}
+	what := fmt.Sprintf("authentication type `%s` is not supported", raw)
+	if raw == "" {
+		what = "authentication has no `type`"
+	}
+	at := r.typeV
+	if at == nil {
+		at = r.d
+	}
+	r.l.warn(at, "auth-unsupported", what+"; calls fail before anything is sent",
+		"supply credentials by hand with -H 'Authorization: …'")
 }
 
 func contains(list []string, s string) bool {
