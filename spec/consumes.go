@@ -106,6 +106,39 @@ func (l *loader) consumesList(n *yaml.Node) []*Adapter {
 
 // consumesItem loads one consumes entry: an http adapter, an import entry,
 // or an entry that is skipped (SPEC.md §2.4 #23).
+// consumesHTTP decides whether a consumes entry is an HTTP adapter naftiko
+// calls, from its type or, without one, its baseUri or resources; it
+// reports the dialect forms and the skipped entries.
+func (l *loader) consumesHTTP(d, typeV, baseV, refV, resV *yaml.Node, ns string) bool {
+	typ := ""
+	if typeV != nil {
+		typ = l.str(typeV, "type")
+	}
+	switch lt := strings.ToLower(strings.TrimSpace(typ)); {
+	case lt == "http":
+		if typ != "http" {
+			l.info(typeV, "dialect", fmt.Sprintf("consumes type %q is read as `http`", typ))
+		}
+	case lt == "mcp":
+		l.warn(typeV, "unsupported-feature", fmt.Sprintf("consumes adapters of type `mcp` are not supported; entry%s is skipped", quoteName(ns)), "")
+		return false
+	case lt != "":
+		l.warn(typeV, "consumes-skipped", fmt.Sprintf("consumes entry%s has type `%s`, which naftiko cannot call; it is skipped", quoteName(ns), typ), "")
+		return false
+	case baseV != nil:
+		l.info(d, "dialect", fmt.Sprintf("consumes entry%s has no `type`; with a `baseUri` it is read as `http`", quoteName(ns)))
+	case refV != nil:
+		l.warn(refV, "consumes-skipped", fmt.Sprintf("consumes entry%s has a `ref` and no `type` or `baseUri`; it is skipped", quoteName(ns)), "")
+		return false
+	case resV != nil:
+		l.info(d, "dialect", fmt.Sprintf("consumes entry%s has no `type`; with `resources` it is read as `http`", quoteName(ns)))
+	default:
+		l.warn(d, "consumes-skipped", fmt.Sprintf("consumes entry%s has no `type` and no `baseUri`; it is skipped", quoteName(ns)), "")
+		return false
+	}
+	return true
+}
+
 func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 	d := deref(n)
 	if d.Kind != yaml.MappingNode {
@@ -145,30 +178,7 @@ func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 			ns = nd.Value
 		}
 	}
-	typ := ""
-	if typeV != nil {
-		typ = l.str(typeV, "type")
-	}
-	switch lt := strings.ToLower(strings.TrimSpace(typ)); {
-	case lt == "http":
-		if typ != "http" {
-			l.info(typeV, "dialect", fmt.Sprintf("consumes type %q is read as `http`", typ))
-		}
-	case lt == "mcp":
-		l.warn(typeV, "unsupported-feature", fmt.Sprintf("consumes adapters of type `mcp` are not supported; entry%s is skipped", quoteName(ns)), "")
-		return nil
-	case lt != "":
-		l.warn(typeV, "consumes-skipped", fmt.Sprintf("consumes entry%s has type `%s`, which naftiko cannot call; it is skipped", quoteName(ns), typ), "")
-		return nil
-	case baseV != nil:
-		l.info(d, "dialect", fmt.Sprintf("consumes entry%s has no `type`; with a `baseUri` it is read as `http`", quoteName(ns)))
-	case refV != nil:
-		l.warn(refV, "consumes-skipped", fmt.Sprintf("consumes entry%s has a `ref` and no `type` or `baseUri`; it is skipped", quoteName(ns)), "")
-		return nil
-	case resV != nil:
-		l.info(d, "dialect", fmt.Sprintf("consumes entry%s has no `type`; with `resources` it is read as `http`", quoteName(ns)))
-	default:
-		l.warn(d, "consumes-skipped", fmt.Sprintf("consumes entry%s has no `type` and no `baseUri`; it is skipped", quoteName(ns)), "")
+	if !l.consumesHTTP(d, typeV, baseV, refV, resV, ns) {
 		return nil
 	}
 	return []*Adapter{l.adapter(d)}

@@ -32,6 +32,33 @@ func (l *loader) params(n *yaml.Node, paths []*Template) []*Param {
 	return out
 }
 
+// paramIn reads `in` of a parameter; without one, path when a path has
+// the parameter's placeholder, else query (both warned).
+func (l *loader) paramIn(p *Param, d, inV *yaml.Node, paths []*Template) {
+	if inV != nil {
+		p.In = strings.ToLower(strings.TrimSpace(l.str(inV, "in")))
+		if p.In != "" && !slices.Contains(knownIns, p.In) {
+			l.warn(inV, "param-in-unknown", fmt.Sprintf("input parameter `%s` has an unknown `in: %s`", p.Name, p.In),
+				"use one of "+strings.Join(knownIns, ", "))
+		}
+	}
+	if p.In != "" {
+		return
+	}
+	at := inV
+	if at == nil {
+		at = d
+	}
+	if hasPlaceholder(p.Name, paths) {
+		p.In = "path"
+		l.warn(at, "param-in-missing", fmt.Sprintf("input parameter `%s` has no `in`; `path` is used because the path has a {%s} placeholder", p.Name, p.Name),
+			"add `in: path`")
+		return
+	}
+	p.In = "query"
+	l.warn(at, "param-in-missing", fmt.Sprintf("input parameter `%s` has no `in`; `query` is used", p.Name), "add `in: query`")
+}
+
 func (l *loader) param(it item, paths []*Template) *Param {
 	d, ok := l.entry(it, "an input parameter")
 	if !ok {
@@ -79,27 +106,7 @@ func (l *loader) param(it item, paths []*Template) *Param {
 		l.unknownField(k, "input parameter `"+p.Name+"`", vocab.FieldsParam)
 	}
 	l.checkName(cmpNode(it.key, nameV), p.Name, extendedName)
-	if inV != nil {
-		p.In = strings.ToLower(strings.TrimSpace(l.str(inV, "in")))
-		if p.In != "" && !slices.Contains(knownIns, p.In) {
-			l.warn(inV, "param-in-unknown", fmt.Sprintf("input parameter `%s` has an unknown `in: %s`", p.Name, p.In),
-				"use one of "+strings.Join(knownIns, ", "))
-		}
-	}
-	if p.In == "" {
-		at := inV
-		if at == nil {
-			at = d
-		}
-		if hasPlaceholder(p.Name, paths) {
-			p.In = "path"
-			l.warn(at, "param-in-missing", fmt.Sprintf("input parameter `%s` has no `in`; `path` is used because the path has a {%s} placeholder", p.Name, p.Name),
-				"add `in: path`")
-		} else {
-			p.In = "query"
-			l.warn(at, "param-in-missing", fmt.Sprintf("input parameter `%s` has no `in`; `query` is used", p.Name), "add `in: query`")
-		}
-	}
+	l.paramIn(p, d, inV, paths)
 	if requiredV != nil {
 		p.Required, _ = l.boolean(requiredV, "required")
 	}
