@@ -471,6 +471,58 @@ var stdMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTI
 
 var knownFormats = FormatNames()
 
+// operationMethod reads an operation's method: upper-cased, an element
+// error when it is no HTTP method token, a warning when it is not standard.
+func (l *loader) operationMethod(o *Operation, methodV *yaml.Node) {
+	m := strings.TrimSpace(l.str(methodV, "method"))
+	if m == "" {
+		return
+	}
+	o.Method = strings.ToUpper(m)
+	switch {
+	case !isToken(m):
+		l.elemError(methodV, "method-invalid", fmt.Sprintf("method %q is not a valid HTTP method token", m), "")
+	case strings.Trim(o.Method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "":
+		l.elemError(methodV, "method-invalid", fmt.Sprintf("method `%s` is not an HTTP method name (letters and hyphens)", m),
+			"write one of "+strings.Join(stdMethods, ", "))
+	case !slices.Contains(stdMethods, o.Method):
+		l.warn(methodV, "method-unknown", fmt.Sprintf("method `%s` is not one of %s", o.Method, strings.Join(stdMethods, ", ")), "")
+	}
+}
+
+// operationFormat reads an operation's outputRawFormat (the format table,
+// spec.Formats), warning on one naftiko cannot decode.
+func (l *loader) operationFormat(o *Operation, formatV *yaml.Node) {
+	f := strings.ToLower(strings.TrimSpace(l.str(formatV, "outputRawFormat")))
+	if f == "" {
+		return
+	}
+	o.OutputRawFormat = f
+	if !slices.Contains(knownFormats, f) {
+		l.warn(formatV, "output-format-unsupported",
+			fmt.Sprintf("outputRawFormat `%s` is not supported; calls of `%s` fail when decoding the response", f, o.Name), "")
+	}
+}
+
+// operationName names an operation: name, else id (a dialect form), else
+// METHOD-resource (warned).
+func (l *loader) operationName(o *Operation, r *Resource, it item, d, nameV, idK, idV *yaml.Node) {
+	o.Name = l.itemName(it, nameV, "operation")
+	if idV != nil {
+		id := l.str(idV, "id")
+		if o.Name == "" && id != "" {
+			o.Name = id
+			l.info(idK, "dialect", fmt.Sprintf("operation `id` %q is read as its name", id))
+		}
+	}
+	if o.Name == "" {
+		o.Name = strings.ToLower(o.Method) + "-" + r.Name
+		l.warn(d, "operation-name-missing", fmt.Sprintf("operation has no `name` or `id`; it is called `%s`", o.Name), "")
+		return
+	}
+	l.checkName(cmpNode(it.key, cmpNode(nameV, idV)), o.Name, kebabName)
+}
+
 func (l *loader) operation(r *Resource, it item) *Operation {
 	d, ok := l.entry(it, "an operation")
 	if !ok {
@@ -527,34 +579,10 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 	}
 
 	if methodV != nil {
-		m := strings.TrimSpace(l.str(methodV, "method"))
-		if m != "" {
-			o.Method = strings.ToUpper(m)
-			if !isToken(m) {
-				l.elemError(methodV, "method-invalid", fmt.Sprintf("method %q is not a valid HTTP method token", m), "")
-			} else if strings.Trim(o.Method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" {
-				l.elemError(methodV, "method-invalid", fmt.Sprintf("method `%s` is not an HTTP method name (letters and hyphens)", m),
-					"write one of "+strings.Join(stdMethods, ", "))
-			} else if !slices.Contains(stdMethods, o.Method) {
-				l.warn(methodV, "method-unknown", fmt.Sprintf("method `%s` is not one of %s", o.Method, strings.Join(stdMethods, ", ")), "")
-			}
-		}
+		l.operationMethod(o, methodV)
 	}
 
-	o.Name = l.itemName(it, nameV, "operation")
-	if idV != nil {
-		id := l.str(idV, "id")
-		if o.Name == "" && id != "" {
-			o.Name = id
-			l.info(idK, "dialect", fmt.Sprintf("operation `id` %q is read as its name", id))
-		}
-	}
-	if o.Name == "" {
-		o.Name = strings.ToLower(o.Method) + "-" + r.Name
-		l.warn(d, "operation-name-missing", fmt.Sprintf("operation has no `name` or `id`; it is called `%s`", o.Name), "")
-	} else {
-		l.checkName(cmpNode(it.key, cmpNode(nameV, idV)), o.Name, kebabName)
-	}
+	l.operationName(o, r, it, d, nameV, idK, idV)
 	for _, k := range unknown {
 		l.unknownField(k, "operation `"+o.Name+"`", vocab.FieldsOperation)
 	}
@@ -566,14 +594,7 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 		o.PathTmpl = &Template{Pos: o.Pos}
 	}
 	if formatV != nil {
-		f := strings.ToLower(strings.TrimSpace(l.str(formatV, "outputRawFormat")))
-		if f != "" {
-			o.OutputRawFormat = f
-			if !slices.Contains(knownFormats, f) {
-				l.warn(formatV, "output-format-unsupported",
-					fmt.Sprintf("outputRawFormat `%s` is not supported; calls of `%s` fail when decoding the response", f, o.Name), "")
-			}
-		}
+		l.operationFormat(o, formatV)
 	}
 	o.Headers = l.headers(headersV)
 	o.InputParameters = l.params(paramsV, []*Template{r.PathTmpl, o.PathTmpl})
