@@ -18,7 +18,7 @@ import (
 
 // The promise of SPEC.md §13.3, as a property: with sentinel secrets bound
 // through every source (environment, --env-file, key file) and used by
-// every static and dynamic authentication kind, an upstream that echoes
+// every static and dynamic authentication kind (digest included), an upstream that echoes
 // every header and the query into its answers, and every CLI path (run
 // with each -o, -v, --dry-run, --curl, upstream errors in every body
 // format; validate; ops), no sentinel appears in any form: raw, base64,
@@ -26,6 +26,14 @@ import (
 // "Security") and are the only output not checked.
 func TestSecretsNeverPrinted(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/digest/") {
+			if !strings.HasPrefix(r.Header.Get("Authorization"), "Digest ") {
+				w.Header().Set("WWW-Authenticate", `Digest realm="r", nonce="n1", qop="auth", algorithm=MD5`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			r.URL.Path = strings.TrimPrefix(r.URL.Path, "/digest")
+		}
 		switch {
 		case r.URL.Path == "/token":
 			w.Header().Set("Content-Type", "application/json")
@@ -48,6 +56,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		"apikey-query":  "{type: apikey, key: api_key, value: '{{S1}}', placement: query}",
 		"header-cookie": "{type: apikey, key: Cookie, value: 'session={{S1}}'}",
 		"oauth2":        "{type: oauth2, tokenEndpoint: '" + up.URL + "/token', clientId: '{{S1}}', clientSecret: '{{S2}}'}",
+		"digest":        "{type: digest, username: '{{S1}}', password: '{{S2}}'}",
 		"sigv4":         "{type: aws-sig-v4, accessKeyId: '{{S1}}', secretAccessKey: '{{S2}}', region: us-east-1, service: execute-api}",
 	}
 	sources := []string{"env", "env-file", "key-file"}
@@ -76,8 +85,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				kj, _ := json.Marshal(map[string]string{"S1": s1, "S2": s2})
 				write(t, dir, "keys.json", string(kj))
 			}
+			baseURI := up.URL
+			if kind == "digest" {
+				baseURI += "/digest" // answers a Digest challenge first
+			}
 			file := write(t, dir, "cap.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\nbinds:\n"+bind+
-				"capability:\n  consumes:\n  - type: http\n    namespace: p\n    baseUri: "+up.URL+"\n    authentication: "+auth+
+				"capability:\n  consumes:\n  - type: http\n    namespace: p\n    baseUri: "+baseURI+"\n    authentication: "+auth+
 				"\n    resources:\n    - name: echo\n      path: /echo/{{code}}/{{fmt}}\n      operations:\n      - name: Echo\n        method: GET\n")
 			call := func(data bool, args ...string) {
 				t.Helper()
