@@ -280,46 +280,57 @@ func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *authField, di
 		headersK, headersV = f.key, f.val
 	}
 	if keyV != nil || valueV != nil || headersV == nil {
-		placement := "header"
-		if placeV != nil {
-			if p := strings.ToLower(strings.TrimSpace(l.str(placeV, "placement"))); p != "" {
-				placement = p
-			}
-			if placement != "header" && placement != "query" {
-				l.warn(placeV, "auth-unsupported", fmt.Sprintf("apikey placement `%s` is not supported; use header or query", placement), "")
-			}
-		}
-		key := l.str(keyV, "key")
-		if key == "" {
-			l.warn(d, "required-field", "apikey authentication has no `key` (the header or query parameter name)", "")
-		}
-		a.Placement = placement
-		a.Credentials = append(a.Credentials, Credential{Placement: placement, Key: key, Value: l.valueTmpl(valueV, d)})
+		l.apiKeyCredential(a, d, keyV, valueV, placeV)
 	}
 	if headersV != nil {
-		h := deref(headersV)
-		if h.Kind == yaml.SequenceNode {
-			l.apiKeyHeaderList(a, headersK, h, dialect)
-			return
+		l.apiKeyHeaders(a, headersK, headersV, dialect)
+	}
+}
+
+// apiKeyCredential adds the one key/value credential of an apikey block.
+func (l *loader) apiKeyCredential(a *Auth, d, keyV, valueV, placeV *yaml.Node) {
+	placement := "header"
+	if placeV != nil {
+		if p := strings.ToLower(strings.TrimSpace(l.str(placeV, "placement"))); p != "" {
+			placement = p
 		}
-		if h.Kind != yaml.MappingNode {
-			l.elemError(headersV, "wrong-kind", fmt.Sprintf("apikey `headers` must be a mapping, not a %s", kindName(h)), "")
-			return
+		if placement != "header" && placement != "query" {
+			l.warn(placeV, "auth-unsupported", fmt.Sprintf("apikey placement `%s` is not supported; use header or query", placement), "")
 		}
-		dialect(headersK, "apikey `headers` sends one header credential per entry")
-		if a.Placement == "" {
-			a.Placement = "header"
+	}
+	key := l.str(keyV, "key")
+	if key == "" {
+		l.warn(d, "required-field", "apikey authentication has no `key` (the header or query parameter name)", "")
+	}
+	a.Placement = placement
+	a.Credentials = append(a.Credentials, Credential{Placement: placement, Key: key, Value: l.valueTmpl(valueV, d)})
+}
+
+// apiKeyHeaders adds the credentials of an apikey `headers` block: a list
+// of {name, value} or a mapping of header names to values.
+func (l *loader) apiKeyHeaders(a *Auth, headersK, headersV *yaml.Node, dialect func(*yaml.Node, string)) {
+	h := deref(headersV)
+	if h.Kind == yaml.SequenceNode {
+		l.apiKeyHeaderList(a, headersK, h, dialect)
+		return
+	}
+	if h.Kind != yaml.MappingNode {
+		l.elemError(headersV, "wrong-kind", fmt.Sprintf("apikey `headers` must be a mapping, not a %s", kindName(h)), "")
+		return
+	}
+	dialect(headersK, "apikey `headers` sends one header credential per entry")
+	if a.Placement == "" {
+		a.Placement = "header"
+	}
+	ps := pairs(h)
+	for i := 0; i+1 < len(ps); i += 2 {
+		name, ok := keyText(ps[i])
+		if !ok || name == "" {
+			l.elemError(ps[i], "wrong-kind", "a header name must be a non-empty string", "")
+			continue
 		}
-		ps := pairs(h)
-		for i := 0; i+1 < len(ps); i += 2 {
-			name, ok := keyText(ps[i])
-			if !ok || name == "" {
-				l.elemError(ps[i], "wrong-kind", "a header name must be a non-empty string", "")
-				continue
-			}
-			a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: name,
-				Value: l.template(ps[i+1], name, TextTemplate)})
-		}
+		a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: name,
+			Value: l.template(ps[i+1], name, TextTemplate)})
 	}
 }
 
