@@ -239,42 +239,7 @@ func (l *loader) valueTmpl(v, parent *yaml.Node) *Template {
 // apiKey reads the apikey forms: {key, value, placement}, {in, name, value}
 // (#15), {header, token} (#16) and a headers map (#17).
 func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *authField, dialect func(*yaml.Node, string)) {
-	get := func(name string) *yaml.Node {
-		if f := field(name); f != nil {
-			return f.val
-		}
-		return nil
-	}
-	keyV, valueV, placeV := get("key"), get("value"), get("placement")
-	if f := field("header"); f != nil && keyV != nil && valueV == nil {
-		// {header: NAME, key: '{{VAR}}'}: the header names the key and
-		// `key` holds the value (apyhub).
-		dialect(f.key, "apikey `header` is read as the header name and `key` as its value")
-		keyV, valueV = f.val, keyV
-	}
-	if keyV == nil {
-		if f := field("name"); f != nil {
-			keyV = f.val
-			dialect(f.key, "apikey `name` is read as `key`")
-		} else if f := field("header"); f != nil {
-			keyV = f.val
-			if placeV == nil && get("in") == nil {
-				dialect(f.key, "apikey `header` is read as `key` with `placement: header`")
-			}
-		}
-	}
-	if valueV == nil {
-		if f := field("token"); f != nil {
-			valueV = f.val
-			dialect(f.key, "apikey `token` is read as `value`")
-		}
-	}
-	if placeV == nil {
-		if f := field("in"); f != nil {
-			placeV = f.val
-			dialect(f.key, "apikey `in` is read as `placement`")
-		}
-	}
+	keyV, valueV, placeV := apiKeyFields(field, dialect)
 	var headersK, headersV *yaml.Node
 	if f := field("headers"); f != nil {
 		headersK, headersV = f.key, f.val
@@ -332,6 +297,48 @@ func (l *loader) apiKeyHeaders(a *Auth, headersK, headersV *yaml.Node, dialect f
 		a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: name,
 			Value: l.template(ps[i+1], name, TextTemplate)})
 	}
+}
+
+// apiKeyFields finds the key (name), value and placement nodes of an
+// apikey block among its dialect spellings (SPEC.md §2.4).
+func apiKeyFields(field func(string) *authField, dialect func(*yaml.Node, string)) (keyV, valueV, placeV *yaml.Node) {
+	get := func(name string) *yaml.Node {
+		if f := field(name); f != nil {
+			return f.val
+		}
+		return nil
+	}
+	keyV, valueV, placeV = get("key"), get("value"), get("placement")
+	if f := field("header"); f != nil && keyV != nil && valueV == nil {
+		// {header: NAME, key: '{{VAR}}'}: the header names the key and
+		// `key` holds the value (apyhub).
+		dialect(f.key, "apikey `header` is read as the header name and `key` as its value")
+		keyV, valueV = f.val, keyV
+	}
+	if keyV == nil {
+		if f := field("name"); f != nil {
+			keyV = f.val
+			dialect(f.key, "apikey `name` is read as `key`")
+		} else if f := field("header"); f != nil {
+			keyV = f.val
+			if placeV == nil && get("in") == nil {
+				dialect(f.key, "apikey `header` is read as `key` with `placement: header`")
+			}
+		}
+	}
+	if valueV == nil {
+		if f := field("token"); f != nil {
+			valueV = f.val
+			dialect(f.key, "apikey `token` is read as `value`")
+		}
+	}
+	if placeV == nil {
+		if f := field("in"); f != nil {
+			placeV = f.val
+			dialect(f.key, "apikey `in` is read as `placement`")
+		}
+	}
+	return keyV, valueV, placeV
 }
 
 // apiKeyHeaderList reads apikey `headers` written as a list of
