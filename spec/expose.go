@@ -90,6 +90,62 @@ func (l *loader) exposesList(n *yaml.Node) []*Expose {
 	return out
 }
 
+// exposeFields are the fields specific to each served adapter type.
+var exposeFields = map[string][]string{
+	"rest": fieldsExposeRest, "mcp": fieldsExposeMCP, "skill": fieldsExposeSkill, "control": fieldsExposeControl,
+}
+
+// exposePort reads an adapter's port (0–65535).
+func (l *loader) exposePort(x *Expose, portV *yaml.Node) {
+	p, ok := l.integer(portV, "port")
+	if !ok {
+		return
+	}
+	if p < 0 || p > 65535 {
+		l.elemError(portV, "port-invalid", fmt.Sprintf("port %d is outside 1–65535", p), "")
+		return
+	}
+	x.Port = int(p)
+}
+
+// exposeByType reads what is specific to the adapter's type.
+func (l *loader) exposeByType(x *Expose, fs fieldSet, portV, authenticationV, authV *yaml.Node) {
+	switch x.Type {
+	case "mcp":
+		if x.Transport == "" {
+			x.Transport = "http"
+		}
+		if x.Transport == "stdio" {
+			if portV != nil {
+				l.warn(portV, "mcp-stdio-port", fmt.Sprintf("MCP adapter%s uses stdio; its port is ignored", quoteName(x.Namespace)), "")
+			}
+			if x.Auth != nil {
+				l.warn(cmpNode(authenticationV, authV), "mcp-stdio-auth",
+					fmt.Sprintf("MCP adapter%s uses stdio; its authentication is ignored", quoteName(x.Namespace)), "")
+			}
+		}
+		l.mcpAdapter(x, fs)
+	case "rest":
+		x.InputParameters = l.exposedParams(fs.get("inputParameters"), "rest")
+		l.restResources(x, fs.get("resources"))
+	case "skill":
+		l.skillAdapter(x, fs)
+	case "control":
+		if v := deref(fs.get("management")); v != nil && v.Kind == yaml.MappingNode {
+			x.Management = &Management{Pos: l.at(v)}
+			mps := pairs(v)
+			for i := 0; i+1 < len(mps); i += 2 {
+				if k, _ := keyText(mps[i]); k == "info" {
+					x.Management.Info, _ = l.boolean(mps[i+1], "info")
+				}
+			}
+		}
+		if v := deref(fs.get("observability")); v != nil && v.Kind == yaml.MappingNode {
+			x.Observability = l.observability(v)
+		}
+	}
+}
+
 func (l *loader) expose(d *yaml.Node) *Expose {
 	x := &Expose{Node: d, Pos: l.at(d)}
 	defer l.setSink(l.setSink(&x.Errors))
@@ -106,17 +162,8 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 	}
 	raw := strings.TrimSpace(l.str(typeV, "type"))
 	x.Type = strings.ToLower(raw)
-	var specific []string
-	switch x.Type {
-	case "rest":
-		specific = fieldsExposeRest
-	case "mcp":
-		specific = fieldsExposeMCP
-	case "skill":
-		specific = fieldsExposeSkill
-	case "control":
-		specific = fieldsExposeControl
-	default:
+	specific := exposeFields[x.Type]
+	if specific == nil {
 		at := typeV
 		if at == nil {
 			at = d
@@ -153,52 +200,13 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 		authK, authV = fs.keyNode("auth"), v
 	}
 	if portV != nil {
-		if p, ok := l.integer(portV, "port"); ok {
-			if p < 0 || p > 65535 {
-				l.elemError(portV, "port-invalid", fmt.Sprintf("port %d is outside 1–65535", p), "")
-			} else {
-				x.Port = int(p)
-			}
-		}
+		l.exposePort(x, portV)
 	}
 	if transportV != nil {
 		x.Transport = strings.ToLower(strings.TrimSpace(l.str(transportV, "transport")))
 	}
 	x.Auth = l.authPair(authenticationV, authK, authV, true)
-	switch x.Type {
-	case "mcp":
-		if x.Transport == "" {
-			x.Transport = "http"
-		}
-		if x.Transport == "stdio" {
-			if portV != nil {
-				l.warn(portV, "mcp-stdio-port", fmt.Sprintf("MCP adapter%s uses stdio; its port is ignored", quoteName(x.Namespace)), "")
-			}
-			if x.Auth != nil {
-				l.warn(cmpNode(authenticationV, authV), "mcp-stdio-auth",
-					fmt.Sprintf("MCP adapter%s uses stdio; its authentication is ignored", quoteName(x.Namespace)), "")
-			}
-		}
-		l.mcpAdapter(x, fs)
-	case "rest":
-		x.InputParameters = l.exposedParams(fs.get("inputParameters"), "rest")
-		l.restResources(x, fs.get("resources"))
-	case "skill":
-		l.skillAdapter(x, fs)
-	case "control":
-		if v := deref(fs.get("management")); v != nil && v.Kind == yaml.MappingNode {
-			x.Management = &Management{Pos: l.at(v)}
-			mps := pairs(v)
-			for i := 0; i+1 < len(mps); i += 2 {
-				if k, _ := keyText(mps[i]); k == "info" {
-					x.Management.Info, _ = l.boolean(mps[i+1], "info")
-				}
-			}
-		}
-		if v := deref(fs.get("observability")); v != nil && v.Kind == yaml.MappingNode {
-			x.Observability = l.observability(v)
-		}
-	}
+	l.exposeByType(x, fs, portV, authenticationV, authV)
 	return x
 }
 
