@@ -382,6 +382,77 @@ func (l *loader) load() *Capability {
 	return l.document(root)
 }
 
+// documentVersion reads the version key (naftiko or ikanos); false when
+// the document cannot be read (both keys, or neither at the top level).
+func (l *loader) documentVersion(c *Capability, naftikoK, naftikoV, ikanosK, ikanosV *yaml.Node) bool {
+	switch {
+	case naftikoK != nil && ikanosK != nil:
+		second := ikanosK
+		if ikanosK.Line < naftikoK.Line || (ikanosK.Line == naftikoK.Line && ikanosK.Column < naftikoK.Column) {
+			second = naftikoK
+		}
+		l.fatal(second, "version-key", "the document has both a `naftiko` and an `ikanos` version key", "keep one of them")
+		return false
+	case naftikoK != nil:
+		c.Root = "naftiko"
+		c.Version = l.version(naftikoK, naftikoV, vocab.NaftikoVersions)
+	case ikanosK != nil:
+		c.Root = "ikanos"
+		l.ikanos = true
+		c.Version = l.version(ikanosK, ikanosV, vocab.IkanosVersions)
+	case !l.nested:
+		l.fatal(nil, "not-naftiko", "not a naftiko capability document: it has neither a `naftiko` nor an `ikanos` version key",
+			"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
+		return false
+	}
+	return true
+}
+
+// capSection holds the lists of the `capability` section.
+type capSection struct{ consumes, imports, exposes, aggregates *yaml.Node }
+
+// capability reads the `capability` section: its binds into c, its lists
+// into the result; false on a fatal error.
+func (l *loader) capability(c *Capability, capV *yaml.Node) (cs capSection, ok bool) {
+	cv := deref(capV)
+	if cv.Kind != yaml.MappingNode {
+		l.fatal(capV, "wrong-kind", fmt.Sprintf("`capability` must be a mapping, not a %s", kindName(cv)), "")
+		return capSection{}, false
+	}
+	var capBinds *yaml.Node
+	var unknown []*yaml.Node
+	cps := pairs(cv)
+	for i := 0; i+1 < len(cps); i += 2 {
+		k, v := cps[i], cps[i+1]
+		name, _ := keyText(k)
+		switch name {
+		case "consumes":
+			cs.consumes = v
+		case "exposes":
+			cs.exposes = v
+		case "binds":
+			capBinds = v
+		case "aggregates":
+			cs.aggregates = v
+		case "imports":
+			cs.imports = v
+			l.info(k, "dialect", "`capability.imports` imports every consumes adapter of each listed file")
+		case "description":
+			c.Description = l.str(v, "description")
+			l.warn(k, "ignored-field", "`capability.description` is not part of the schema; it is kept as documentation only", "")
+		case "workflow", "orchestration", "tools":
+			l.warn(k, "ignored-field", fmt.Sprintf("`capability.%s` is not supported and is ignored", name), "")
+		default:
+			unknown = append(unknown, k)
+		}
+	}
+	for _, k := range unknown {
+		l.unknownField(k, "`capability`", vocab.FieldsCapability)
+	}
+	c.Binds = append(c.Binds, l.binds(capBinds)...)
+	return cs, true
+}
+
 func (l *loader) document(root *yaml.Node) *Capability {
 	var (
 		naftikoK, naftikoV, ikanosK, ikanosV                      *yaml.Node
@@ -423,75 +494,24 @@ func (l *loader) document(root *yaml.Node) *Capability {
 	}
 
 	c := &Capability{File: l.file, Dir: l.dir}
-	switch {
-	case naftikoK != nil && ikanosK != nil:
-		second := ikanosK
-		if ikanosK.Line < naftikoK.Line || (ikanosK.Line == naftikoK.Line && ikanosK.Column < naftikoK.Column) {
-			second = naftikoK
-		}
-		l.fatal(second, "version-key", "the document has both a `naftiko` and an `ikanos` version key", "keep one of them")
-		return nil
-	case naftikoK != nil:
-		c.Root = "naftiko"
-		c.Version = l.version(naftikoK, naftikoV, vocab.NaftikoVersions)
-	case ikanosK != nil:
-		c.Root = "ikanos"
-		l.ikanos = true
-		c.Version = l.version(ikanosK, ikanosV, vocab.IkanosVersions)
-	case !l.nested:
-		l.fatal(nil, "not-naftiko", "not a naftiko capability document: it has neither a `naftiko` nor an `ikanos` version key",
-			"a capability starts with a version key such as `naftiko: 1.0.0-alpha2`")
-		return nil
-	}
-	if l.fatals > 0 {
+	if !l.documentVersion(c, naftikoK, naftikoV, ikanosK, ikanosV) || l.fatals > 0 {
 		return nil
 	}
 
 	c.Info = l.loadInfo(infoV)
 	c.Binds = l.binds(bindsV)
 
-	var capConsumes, capImports, capExposes, capAgg *yaml.Node
+	var cs capSection
 	if capV != nil && !isNull(deref(capV)) {
-		cv := deref(capV)
-		if cv.Kind != yaml.MappingNode {
-			l.fatal(capV, "wrong-kind", fmt.Sprintf("`capability` must be a mapping, not a %s", kindName(cv)), "")
+		var ok bool
+		if cs, ok = l.capability(c, capV); !ok {
 			return nil
 		}
-		var capBinds *yaml.Node
-		unknown = unknown[:0]
-		cps := pairs(cv)
-		for i := 0; i+1 < len(cps); i += 2 {
-			k, v := cps[i], cps[i+1]
-			name, _ := keyText(k)
-			switch name {
-			case "consumes":
-				capConsumes = v
-			case "exposes":
-				capExposes = v
-			case "binds":
-				capBinds = v
-			case "aggregates":
-				capAgg = v
-			case "imports":
-				capImports = v
-				l.info(k, "dialect", "`capability.imports` imports every consumes adapter of each listed file")
-			case "description":
-				c.Description = l.str(v, "description")
-				l.warn(k, "ignored-field", "`capability.description` is not part of the schema; it is kept as documentation only", "")
-			case "workflow", "orchestration", "tools":
-				l.warn(k, "ignored-field", fmt.Sprintf("`capability.%s` is not supported and is ignored", name), "")
-			default:
-				unknown = append(unknown, k)
-			}
-		}
-		for _, k := range unknown {
-			l.unknownField(k, "`capability`", vocab.FieldsCapability)
-		}
-		c.Binds = append(c.Binds, l.binds(capBinds)...)
 		if consumesV != nil {
 			l.info(consumesK, "dialect", "root `consumes` next to `capability` is merged into the capability's consumes")
 		}
 	}
+	capConsumes, capImports, capExposes, capAgg := cs.consumes, cs.imports, cs.exposes, cs.aggregates
 
 	c.Consumes = l.consumesList(capConsumes)
 	c.Consumes = append(c.Consumes, l.importList(capImports)...)
