@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -43,6 +44,10 @@ type app struct {
 	code int
 	// noColor is --no-color: no colour on any stream (see term.go).
 	noColor bool
+	// providers are the bind providers of run and serve, by scheme. The
+	// command line registers none; a program embedding naftiko's command
+	// (and the tests) may.
+	providers map[string]binder.Provider
 }
 
 // reportedError is returned by a command that already printed everything
@@ -56,8 +61,13 @@ func (e *reportedError) Error() string { return fmt.Sprintf("exit status %d", e.
 // transport, output or internal error, 2 usage, spec, binding or request
 // error, 4 upstream 4xx, 5 upstream 5xx, 130 when ctx was cancelled (by
 // SIGINT or SIGTERM in the real binary).
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	a := &app{stdin: &stdinOnce{r: stdin}, stdout: stdout, stderr: stderr}
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return (&app{stdin: &stdinOnce{r: stdin}, stdout: stdout, stderr: stderr}).main(ctx, args)
+}
+
+// main runs the command line with args on a's streams.
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	stdin, stdout, stderr := a.stdin.r, a.stdout, a.stderr
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "naftiko: internal: panic: %v\n", r)

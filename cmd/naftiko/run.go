@@ -311,6 +311,9 @@ func (a *app) runEngineOptions(f *runFlags) (opts []engine.Option, envSet *binde
 		envSet = set
 		opts = append(opts, engine.WithLookup(set.Lookup))
 	}
+	for scheme, p := range a.providers {
+		opts = append(opts, engine.WithBindProvider(scheme, p))
+	}
 	if f.verbose {
 		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
 	} else {

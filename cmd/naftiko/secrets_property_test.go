@@ -13,11 +13,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/naftiko/naftiko/binder"
 )
 
 // The promise of SPEC.md §13.3, as a property: with sentinel secrets bound
-// through every source (environment, --env-file, key file) and used by
+// through every source (environment, --env-file, key file, a bind provider
+// registered by a program embedding the command) and used by
 // every static and dynamic authentication kind (digest included), an upstream that echoes
 // every header and the query into its answers, and every CLI path (run
 // with each -o, -v, --dry-run, --curl, upstream errors in every body
@@ -25,7 +29,9 @@ import (
 // percent-encoded or JSON-escaped. Successful results are data (README
 // "Security") and are the only output not checked.
 func TestSecretsNeverPrinted(t *testing.T) {
+	var sent sentLog // what the upstream received, to show the sentinels were sent
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent.add(r)
 		if strings.HasPrefix(r.URL.Path, "/digest/") {
 			if !strings.HasPrefix(r.Header.Get("Authorization"), "Digest ") {
 				w.Header().Set("WWW-Authenticate", `Digest realm="r", nonce="n1", qop="auth", algorithm=MD5`)
@@ -59,7 +65,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		"digest":        "{type: digest, username: '{{S1}}', password: '{{S2}}'}",
 		"sigv4":         "{type: aws-sig-v4, accessKeyId: '{{S1}}', secretAccessKey: '{{S2}}', region: us-east-1, service: execute-api}",
 	}
-	sources := []string{"env", "env-file", "key-file"}
+	sources := []string{"env", "env-file", "key-file", "provider"}
 	runs, checks := 0, 0
 	for kind, auth := range auths {
 		for _, src := range sources {
@@ -67,6 +73,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			s1, s2 := sentinels["s1"], sentinels["s2"]
 			bind := "- namespace: env\n  keys: {S1: S1, S2: S2}\n"
 			var extra []string
+			var provs map[string]binder.Provider
 			switch src {
 			case "env":
 				t.Setenv("S1", s1)
@@ -76,7 +83,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				t.Setenv("S2", "")
 				os.Unsetenv("S1")
 				os.Unsetenv("S2")
-				write(t, dir, "s.env", "S1='"+s1+"'\nS2='"+s2+"'\n")
+				// S2 holds both quotes: unquoted, it is read verbatim.
+				write(t, dir, "s.env", "S1='"+s1+"'\nS2="+s2+"\n")
 				extra = []string{"--env-file", filepath.Join(dir, "s.env")}
 			case "key-file":
 				os.Unsetenv("S1")
@@ -84,6 +92,11 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				bind = "- namespace: keys\n  location: file://./keys.json\n  keys: {S1: S1, S2: S2}\n"
 				kj, _ := json.Marshal(map[string]string{"S1": s1, "S2": s2})
 				write(t, dir, "keys.json", string(kj))
+			case "provider":
+				os.Unsetenv("S1")
+				os.Unsetenv("S2")
+				bind = "- namespace: vault\n  location: vault://kv/app\n  keys: {S1: s1, S2: s2}\n"
+				provs = map[string]binder.Provider{"vault": vaultProvider{"s1": s1, "s2": s2}}
 			}
 			baseURI := up.URL
 			if kind == "digest" {
@@ -92,12 +105,19 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			file := write(t, dir, "cap.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\nbinds:\n"+bind+
 				"capability:\n  consumes:\n  - type: http\n    namespace: p\n    baseUri: "+baseURI+"\n    authentication: "+auth+
 				"\n    resources:\n    - name: echo\n      path: /echo/{{code}}/{{fmt}}\n      operations:\n      - name: Echo\n        method: GET\n")
-			call := func(data bool, args ...string) {
+			// call runs the command line and checks its outputs (stdout
+			// only when it is not data) and its exit status, so that every
+			// path is the one it is meant to be.
+			call := func(want int, data bool, args ...string) {
 				t.Helper()
 				var out, errb bytes.Buffer
-				code := Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+				a := &app{stdin: &stdinOnce{r: strings.NewReader("")}, stdout: &out, stderr: &errb, providers: provs}
+				code := a.main(context.Background(), args)
 				runs++
 				where := fmt.Sprintf("%s/%s %q (exit %d)", kind, src, args, code)
+				if want >= 0 && code != want {
+					t.Errorf("%s: exit %d, want %d:\n%s", where, code, want, errb.String())
+				}
 				if !data {
 					checks += assertNoSentinel(t, where+" stdout", out.String())
 				}
@@ -105,19 +125,22 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			}
 			base := append([]string{"run", file, "Echo"}, extra...)
 			for _, mode := range [][]string{{"--dry-run"}, {"--curl"}, {"-v"}} {
-				call(mode[0] == "-v", append(append(base, "--param", "code=200", "--param", "fmt=json"), mode...)...)
+				call(0, mode[0] == "-v", append(append(base, "--param", "code=200", "--param", "fmt=json"), mode...)...)
 			}
 			for _, code := range []string{"401", "500"} {
 				for _, f := range []string{"json", "yaml", "xml", "text", "html"} {
 					for _, o := range []string{"json", "yaml", "raw"} {
-						call(false, append(base, "--param", "code="+code, "--param", "fmt="+f, "-o", o, "--retries", "0")...)
+						call(int(code[0]-'0'), false, append(base, "--param", "code="+code, "--param", "fmt="+f, "-o", o, "--retries", "0")...)
 					}
 				}
 			}
-			call(false, append(base, "--param", "code=500", "--param", "fmt=json", "-v", "--retries", "0")...)
-			call(false, append(base, "--param", "code=ten", "--param", "fmt="+s1)...) // a usage error quoting a secret
-			call(false, "validate", file)
-			call(false, "ops", file)
+			call(5, false, append(base, "--param", "code=500", "--param", "fmt=json", "-v", "--retries", "0")...)
+			call(2, false, append(base, "--param", "code=500", "--param", "fmt=json", "--param", "nope="+s1)...) // a usage error quoting a secret
+			call(0, false, "validate", file)
+			call(0, false, "ops", file)
+			if !sent.sawAndReset() {
+				t.Errorf("%s/%s: the upstream never received the sentinel: the property would hold vacuously", kind, src)
+			}
 		}
 	}
 	t.Logf("%d runs, %d outputs checked, %d forms per sentinel", runs, checks, len(forms(sentinels["s1"])))
@@ -151,6 +174,49 @@ func assertNoSentinel(t *testing.T, where, text string) int {
 		t.Errorf("%s: Basic credential printed:\n%s", where, text)
 	}
 	return 1
+}
+
+// sentLog records the requests an upstream received.
+type sentLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *sentLog) add(r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(&l.b, "%s %s\n%v\n%s\n", r.Method, r.URL.RequestURI(), r.Header, body)
+}
+
+// sawAndReset reports whether a sentinel (or the Basic credential) was
+// received in any form since the last call.
+func (l *sentLog) sawAndReset() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	text := l.b.String()
+	l.b.Reset()
+	for _, s := range sentinels {
+		for _, f := range forms(s) {
+			if strings.Contains(text, f) {
+				return true
+			}
+		}
+	}
+	return strings.Contains(text, base64.StdEncoding.EncodeToString([]byte(sentinels["s1"]+":"+sentinels["s2"])))
+}
+
+// vaultProvider is a bind provider for vault://kv/app, as a program
+// embedding naftiko registers one.
+type vaultProvider map[string]string
+
+func (v vaultProvider) Lookup(_ context.Context, location, key string) (string, bool, error) {
+	if location != "vault://kv/app" {
+		return "", false, nil
+	}
+	s, ok := v[key]
+	return s, ok, nil
 }
 
 func write(t *testing.T, dir, name, text string) string {

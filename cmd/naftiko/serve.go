@@ -149,6 +149,9 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 		}
 		opts = append(opts, serve.WithLookup(lookup))
 	}
+	for scheme, p := range a.providers {
+		opts = append(opts, serve.WithEngineOptions(engine.WithBindProvider(scheme, p)))
+	}
 	if f.verbose {
 		opts = append(opts, serve.WithEngineOptions(engine.WithTrace(a.stderr), engine.WithLogger(logger)))
 	}
