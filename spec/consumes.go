@@ -139,46 +139,26 @@ func (l *loader) consumesHTTP(d, typeV, baseV, refV, resV *yaml.Node, ns string)
 	return true
 }
 
+// consumesItemKeys are the keys that tell an import entry from an
+// adapter, and the kind of adapter.
+var consumesItemKeys = []string{"type", "import", "from", "location", "baseUri", "ref", "resources", "namespace"}
+
 func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 	d := deref(n)
 	if d.Kind != yaml.MappingNode {
 		l.fatal(n, "wrong-kind", fmt.Sprintf("a consumes entry must be a mapping, not a %s", kindName(d)), "")
 		return nil
 	}
-	var typeV, importV, fromV, locationV, baseV, refV, resV, nsV *yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		key, _ := keyText(ps[i])
-		v := ps[i+1]
-		switch key {
-		case "type":
-			typeV = v
-		case "import":
-			importV = v
-		case "from":
-			fromV = v
-		case "location":
-			locationV = v
-		case "baseUri":
-			baseV = v
-		case "ref":
-			refV = v
-		case "resources":
-			resV = v
-		case "namespace":
-			nsV = v
-		}
-	}
-	if importV != nil || fromV != nil || (locationV != nil && baseV == nil && resV == nil && typeV == nil) {
+	fs := l.fieldsOf(d, consumesItemKeys)
+	typeV, baseV, resV := fs.get("type"), fs.get("baseUri"), fs.get("resources")
+	if fs.has("import") || fs.has("from") || (fs.has("location") && baseV == nil && resV == nil && typeV == nil) {
 		return l.importEntry(d)
 	}
 	ns := ""
-	if nsV != nil {
-		if nd := deref(nsV); nd.Kind == yaml.ScalarNode {
-			ns = nd.Value
-		}
+	if nd := deref(fs.get("namespace")); nd != nil && nd.Kind == yaml.ScalarNode {
+		ns = nd.Value
 	}
-	if !l.consumesHTTP(d, typeV, baseV, refV, resV, ns) {
+	if !l.consumesHTTP(d, typeV, baseV, fs.get("ref"), resV, ns) {
 		return nil
 	}
 	return []*Adapter{l.adapter(d)}
@@ -188,54 +168,33 @@ func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 func (l *loader) adapter(d *yaml.Node) *Adapter {
 	a := &Adapter{Type: "http", Pos: l.at(d)}
 	defer l.setSink(l.setSink(&a.Errors))
-	var baseV, authV, authK, authenticationV, resV, paramsV, headersV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "type":
-		case "namespace":
-			a.Namespace = l.str(v, "namespace")
-		case "description":
-			a.Description = l.str(v, "description")
-		case "baseUri":
-			baseV = v
-		case "inputParameters":
-			paramsV = v
-		case "authentication":
-			authenticationV = v
-		case "auth":
-			authK, authV = k, v
-		case "resources":
-			resV = v
-		case "headers":
-			headersV = v
-		case "label", "display":
-			// documentation only
-		case "maxBinarySize":
-			a.MaxResponseSize = l.binarySize(v)
-		case "tunnel", "ref":
-			l.warn(k, "unsupported-feature", fmt.Sprintf("`%s` on a consumes adapter is not supported and is ignored", key), "")
-		default:
-			unknown = append(unknown, k)
+	fs := l.fieldsOf(d, vocab.FieldsAdapter)
+	// type is known to be http; label and display are documentation only.
+	if v := fs.get("namespace"); v != nil {
+		a.Namespace = l.str(v, "namespace")
+	}
+	if v := fs.get("description"); v != nil {
+		a.Description = l.str(v, "description")
+	}
+	if v := fs.get("maxBinarySize"); v != nil {
+		a.MaxResponseSize = l.binarySize(v)
+	}
+	for _, f := range fs.list {
+		if f.name == "tunnel" || f.name == "ref" {
+			l.warn(f.key, "unsupported-feature", fmt.Sprintf("`%s` on a consumes adapter is not supported and is ignored", f.name), "")
 		}
 	}
-	where := "consumes adapter" + quoteName(a.Namespace)
-	for _, k := range unknown {
-		l.unknownField(k, where, vocab.FieldsAdapter)
-	}
+	l.unknownFields(fs, "consumes adapter"+quoteName(a.Namespace))
 	if a.Namespace == "" {
 		l.warn(d, "required-field", "consumes adapter has no `namespace`; its operations can be called only by their own names", "")
 	} else {
 		l.checkName(d, a.Namespace, kebabName)
 	}
-	l.baseURI(a, d, baseV)
-	a.Auth = l.authPair(authenticationV, authK, authV, false)
-	a.Headers = l.headers(headersV)
-	a.InputParameters = l.params(paramsV, nil)
-	l.resources(a, resV)
+	l.baseURI(a, d, fs.get("baseUri"))
+	a.Auth = l.authPair(fs.get("authentication"), fs.keyNode("auth"), fs.get("auth"), false)
+	a.Headers = l.headers(fs.get("headers"))
+	a.InputParameters = l.params(fs.get("inputParameters"), nil)
+	l.resources(a, fs.get("resources"))
 	return a
 }
 
@@ -358,38 +317,14 @@ func (l *loader) resource(a *Adapter, it item) *Resource {
 	}
 	var resErrs []Diagnostic
 	defer l.setSink(l.setSink(&resErrs))
-	var nameV, pathV, paramsV, opsV, headersV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "name":
-			nameV = v
-		case "label", "display":
-			if r.Label == "" {
-				r.Label = l.str(v, key)
-			}
-		case "description":
-			r.Description = l.str(v, "description")
-		case "path":
-			pathV = v
-		case "inputParameters":
-			paramsV = v
-		case "operations":
-			opsV = v
-		case "headers":
-			headersV = v
-		case "tags":
-		default:
-			unknown = append(unknown, k)
-		}
+	fs := l.fieldsOf(d, vocab.FieldsResource)
+	r.Label = l.labelOf(fs)
+	if v := fs.get("description"); v != nil {
+		r.Description = l.str(v, "description")
 	}
+	nameV, pathV := fs.get("name"), fs.get("path")
 	r.Name = l.itemName(it, nameV, "resource")
-	for _, k := range unknown {
-		l.unknownField(k, "resource"+quoteName(r.Name), vocab.FieldsResource)
-	}
+	l.unknownFields(fs, "resource"+quoteName(r.Name))
 	if pathV == nil {
 		l.warn(d, "required-field", fmt.Sprintf("resource%s has no `path`", quoteName(r.Name)), "")
 		r.PathTmpl = &Template{Pos: r.Pos}
@@ -403,9 +338,9 @@ func (l *loader) resource(a *Adapter, it item) *Resource {
 	if nameV != nil || it.key != nil {
 		l.checkName(cmpNode(it.key, nameV), r.Name, kebabName)
 	}
-	r.Headers = l.headers(headersV)
-	r.InputParameters = l.params(paramsV, []*Template{r.PathTmpl})
-	ops := l.items(opsV, "operations")
+	r.Headers = l.headers(fs.get("headers"))
+	r.InputParameters = l.params(fs.get("inputParameters"), []*Template{r.PathTmpl})
+	ops := l.items(fs.get("operations"), "operations")
 	r.Operations = make([]*Operation, 0, len(ops))
 	var implicit []string
 	for _, oi := range ops {
@@ -533,74 +468,39 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 		o.Pos = l.at(it.key)
 	}
 	defer l.setSink(l.setSink(&o.Errors))
-	var nameV, idV, idK, methodV, pathV, pathK, paramsV, outV, bodyV, authV, authK, authenticationV, headersV, formatV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "name":
-			nameV = v
-		case "id":
-			idK, idV = k, v
-		case "label", "display":
-			if o.Label == "" {
-				o.Label = l.str(v, key)
-			}
-		case "description":
-			o.Description = l.str(v, "description")
-		case "method":
-			methodV = v
-		case "path":
-			pathK, pathV = k, v
-		case "inputParameters":
-			paramsV = v
-		case "outputRawFormat":
-			formatV = v
-		case "outputSchema":
-			o.OutputSchema = l.str(v, "outputSchema")
-		case "outputParameters":
-			outV = v
-		case "body":
-			bodyV = v
-		case "authentication":
-			authenticationV = v
-		case "auth":
-			authK, authV = k, v
-		case "headers":
-			headersV = v
-		case "maxBinarySize":
-			o.MaxResponseSize = l.binarySize(v)
-		case "tags", "mappings", "outputMediaType":
-		default:
-			unknown = append(unknown, k)
-		}
+	fs := l.fieldsOf(d, vocab.FieldsOperation)
+	// tags, mappings and outputMediaType are documentation only.
+	o.Label = l.labelOf(fs)
+	if v := fs.get("description"); v != nil {
+		o.Description = l.str(v, "description")
+	}
+	if v := fs.get("outputSchema"); v != nil {
+		o.OutputSchema = l.str(v, "outputSchema")
+	}
+	if v := fs.get("maxBinarySize"); v != nil {
+		o.MaxResponseSize = l.binarySize(v)
+	}
+	if v := fs.get("method"); v != nil {
+		l.operationMethod(o, v)
 	}
 
-	if methodV != nil {
-		l.operationMethod(o, methodV)
-	}
+	l.operationName(o, r, it, d, fs.get("name"), fs.keyNode("id"), fs.get("id"))
+	l.unknownFields(fs, "operation `"+o.Name+"`")
 
-	l.operationName(o, r, it, d, nameV, idK, idV)
-	for _, k := range unknown {
-		l.unknownField(k, "operation `"+o.Name+"`", vocab.FieldsOperation)
-	}
-
-	if pathV != nil {
-		o.Path, o.PathTmpl = l.urlPath(pathV, false)
-		l.info(pathK, "dialect", fmt.Sprintf("operation path %q is appended to the resource path", o.Path))
+	if path := fs.find("path"); path != nil {
+		o.Path, o.PathTmpl = l.urlPath(path.val, false)
+		l.info(path.key, "dialect", fmt.Sprintf("operation path %q is appended to the resource path", o.Path))
 	} else {
 		o.PathTmpl = &Template{Pos: o.Pos}
 	}
-	if formatV != nil {
-		l.operationFormat(o, formatV)
+	if v := fs.get("outputRawFormat"); v != nil {
+		l.operationFormat(o, v)
 	}
-	o.Headers = l.headers(headersV)
-	o.InputParameters = l.params(paramsV, []*Template{r.PathTmpl, o.PathTmpl})
-	o.OutputParameters = l.outputs(outV)
-	o.Body = l.body(bodyV)
-	o.Auth = l.authPair(authenticationV, authK, authV, false)
+	o.Headers = l.headers(fs.get("headers"))
+	o.InputParameters = l.params(fs.get("inputParameters"), []*Template{r.PathTmpl, o.PathTmpl})
+	o.OutputParameters = l.outputs(fs.get("outputParameters"))
+	o.Body = l.body(fs.get("body"))
+	o.Auth = l.authPair(fs.get("authentication"), fs.keyNode("auth"), fs.get("auth"), false)
 	return o
 }
 

@@ -41,32 +41,6 @@ var (
 	fieldsFunction = []string{"name", "label", "display", "description", "semantics", "inputParameters", "tags"}
 )
 
-// fieldSet holds the known keys of a mapping and their values.
-type fieldSet struct {
-	keys, vals map[string]*yaml.Node
-}
-
-func (f fieldSet) has(k string) bool           { return f.vals[k] != nil }
-func (f fieldSet) get(k string) *yaml.Node     { return f.vals[k] }
-func (f fieldSet) keyNode(k string) *yaml.Node { return f.keys[k] }
-
-// fields reads the keys of mapping d. Keys outside known (the union of
-// the lists) are reported as unknown fields of where.
-func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet {
-	fs := fieldSet{keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
-	all := slices.Concat(known...)
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, ok := keyText(ps[i])
-		if !ok || !slices.Contains(all, k) {
-			l.unknownField(ps[i], where, all)
-			continue
-		}
-		fs.keys[k], fs.vals[k] = ps[i], ps[i+1]
-	}
-	return fs
-}
-
 // exposesList loads exposes adapters.
 func (l *loader) exposesList(n *yaml.Node) []*Expose {
 	seq := l.sequence(n, "exposes")

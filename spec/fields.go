@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 
@@ -11,6 +12,103 @@ import (
 // The known-field tables of the document's objects (the dialect fields of
 // SPEC.md §2.4 included) are vocab.Fields*, shared with spec/schema; the
 // tables of the exposes side are in expose.go.
+
+// field is one known key of a mapping and its value.
+type field struct {
+	name     string
+	key, val *yaml.Node
+}
+
+// fieldSet holds the known keys of a mapping in document order, and its
+// unknown keys until they are reported.
+type fieldSet struct {
+	list    []field
+	unknown []*yaml.Node
+	known   [][]string
+}
+
+// find returns the last field named k (a repeated key is a fatal
+// duplicate-key error; the last one is read, as YAML decoders do).
+func (f fieldSet) find(k string) *field {
+	for i := len(f.list) - 1; i >= 0; i-- {
+		if f.list[i].name == k {
+			return &f.list[i]
+		}
+	}
+	return nil
+}
+
+func (f fieldSet) has(k string) bool { return f.find(k) != nil }
+
+func (f fieldSet) get(k string) *yaml.Node {
+	if x := f.find(k); x != nil {
+		return x.val
+	}
+	return nil
+}
+
+func (f fieldSet) keyNode(k string) *yaml.Node {
+	if x := f.find(k); x != nil {
+		return x.key
+	}
+	return nil
+}
+
+// first returns the first of the fields named in names, in document order,
+// or nil.
+func (f fieldSet) first(names ...string) *field {
+	for i := range f.list {
+		if slices.Contains(names, f.list[i].name) {
+			return &f.list[i]
+		}
+	}
+	return nil
+}
+
+// fields reads the keys of mapping d. Keys outside known (the union of
+// the lists) are reported as unknown fields of where.
+func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet {
+	fs := l.fieldsOf(d, known...)
+	l.unknownFields(fs, where)
+	return fs
+}
+
+// fieldsOf reads the keys of mapping d against known (the union of the
+// lists) without reporting the unknown ones: an element whose name is read
+// from its fields reports them with unknownFields once it is known.
+func (l *loader) fieldsOf(d *yaml.Node, known ...[]string) fieldSet {
+	ps := pairs(d)
+	fs := fieldSet{list: make([]field, 0, len(ps)/2), known: known}
+	for i := 0; i+1 < len(ps); i += 2 {
+		k, ok := keyText(ps[i])
+		if !ok || !isKnown(k, known) {
+			fs.unknown = append(fs.unknown, ps[i])
+			continue
+		}
+		fs.list = append(fs.list, field{k, ps[i], ps[i+1]})
+	}
+	return fs
+}
+
+func isKnown(k string, known [][]string) bool {
+	for _, list := range known {
+		if slices.Contains(list, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownFields reports the unknown keys of fs as unknown fields of where.
+func (l *loader) unknownFields(fs fieldSet, where string) {
+	if len(fs.unknown) == 0 {
+		return
+	}
+	all := slices.Concat(fs.known...)
+	for _, k := range fs.unknown {
+		l.unknownField(k, where, all)
+	}
+}
 
 // unknownField reports an unknown key with a did-you-mean hint taken from
 // known.

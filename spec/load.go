@@ -419,87 +419,41 @@ func (l *loader) capability(c *Capability, capV *yaml.Node) (cs capSection, ok b
 		l.fatal(capV, "wrong-kind", fmt.Sprintf("`capability` must be a mapping, not a %s", kindName(cv)), "")
 		return capSection{}, false
 	}
-	var capBinds *yaml.Node
-	var unknown []*yaml.Node
-	cps := pairs(cv)
-	for i := 0; i+1 < len(cps); i += 2 {
-		k, v := cps[i], cps[i+1]
-		name, _ := keyText(k)
-		switch name {
-		case "consumes":
-			cs.consumes = v
-		case "exposes":
-			cs.exposes = v
-		case "binds":
-			capBinds = v
-		case "aggregates":
-			cs.aggregates = v
-		case "imports":
-			cs.imports = v
-			l.info(k, "dialect", "`capability.imports` imports every consumes adapter of each listed file")
-		case "description":
-			c.Description = l.str(v, "description")
-			l.warn(k, "ignored-field", "`capability.description` is not part of the schema; it is kept as documentation only", "")
-		case "workflow", "orchestration", "tools":
+	fs := l.fields(cv, "`capability`", vocab.FieldsCapability)
+	cs = capSection{consumes: fs.get("consumes"), imports: fs.get("imports"), exposes: fs.get("exposes"),
+		aggregates: fs.get("aggregates")}
+	if k := fs.keyNode("imports"); k != nil {
+		l.info(k, "dialect", "`capability.imports` imports every consumes adapter of each listed file")
+	}
+	if f := fs.find("description"); f != nil {
+		c.Description = l.str(f.val, "description")
+		l.warn(f.key, "ignored-field", "`capability.description` is not part of the schema; it is kept as documentation only", "")
+	}
+	for _, name := range []string{"workflow", "orchestration", "tools"} {
+		if k := fs.keyNode(name); k != nil {
 			l.warn(k, "ignored-field", fmt.Sprintf("`capability.%s` is not supported and is ignored", name), "")
-		default:
-			unknown = append(unknown, k)
 		}
 	}
-	for _, k := range unknown {
-		l.unknownField(k, "`capability`", vocab.FieldsCapability)
-	}
-	c.Binds = append(c.Binds, l.binds(capBinds)...)
+	c.Binds = append(c.Binds, l.binds(fs.get("binds"))...)
 	return cs, true
 }
 
 func (l *loader) document(root *yaml.Node) *Capability {
-	var (
-		naftikoK, naftikoV, ikanosK, ikanosV                      *yaml.Node
-		infoV, bindsV, capV, consumesK, consumesV, exposesV, aggV *yaml.Node
-		imports                                                   []*yaml.Node
-		unknown                                                   []*yaml.Node
-	)
-	ps := pairs(root)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		name, _ := keyText(k)
-		switch name {
-		case "naftiko":
-			naftikoK, naftikoV = k, v
-		case "ikanos":
-			ikanosK, ikanosV = k, v
-		case "info":
-			infoV = v
-		case "binds":
-			bindsV = v
-		case "capability":
-			capV = v
-		case "consumes":
-			consumesK, consumesV = k, v
-		case "exposes":
-			exposesV = v
-		case "aggregates":
-			aggV = v
-		case "import", "imports":
-			imports = append(imports, k, v)
-		case "servers", "tools":
+	fs := l.fields(root, "the document root", vocab.FieldsRoot)
+	for _, name := range []string{"servers", "tools"} {
+		if k := fs.keyNode(name); k != nil {
 			l.warn(k, "ignored-field", fmt.Sprintf("alpha1 root `%s` is not supported and is ignored", name), "")
-		default:
-			unknown = append(unknown, k)
 		}
 	}
-	for _, k := range unknown {
-		l.unknownField(k, "the document root", vocab.FieldsRoot)
-	}
+	consumesK, consumesV, capV := fs.keyNode("consumes"), fs.get("consumes"), fs.get("capability")
 
 	c := &Capability{File: l.file, Dir: l.dir}
-	if !l.documentVersion(c, naftikoK, naftikoV, ikanosK, ikanosV) || l.fatals > 0 {
+	if !l.documentVersion(c, fs.keyNode("naftiko"), fs.get("naftiko"), fs.keyNode("ikanos"), fs.get("ikanos")) || l.fatals > 0 {
 		return nil
 	}
 
-	c.Info = l.loadInfo(infoV)
-	c.Binds = l.binds(bindsV)
+	c.Info = l.loadInfo(fs.get("info"))
+	c.Binds = l.binds(fs.get("binds"))
 
 	var cs capSection
 	if capV != nil && !isNull(deref(capV)) {
@@ -516,17 +470,18 @@ func (l *loader) document(root *yaml.Node) *Capability {
 	c.Consumes = l.consumesList(capConsumes)
 	c.Consumes = append(c.Consumes, l.importList(capImports)...)
 	c.Consumes = append(c.Consumes, l.consumesList(consumesV)...)
-	for i := 0; i+1 < len(imports); i += 2 {
-		key, _ := keyText(imports[i])
-		l.info(imports[i], "dialect", fmt.Sprintf("root `%s` imports the consumes adapters of each listed file", key))
-		c.Consumes = append(c.Consumes, l.importList(imports[i+1])...)
+	for _, f := range fs.list {
+		if f.name == "import" || f.name == "imports" {
+			l.info(f.key, "dialect", fmt.Sprintf("root `%s` imports the consumes adapters of each listed file", f.name))
+			c.Consumes = append(c.Consumes, l.importList(f.val)...)
+		}
 	}
 	l.markShadowed(c.Consumes)
 
 	c.Exposes = l.exposesList(capExposes)
-	c.Exposes = append(c.Exposes, l.exposesList(exposesV)...)
+	c.Exposes = append(c.Exposes, l.exposesList(fs.get("exposes"))...)
 	c.Aggregates = l.aggregates(capAgg)
-	c.Aggregates = append(c.Aggregates, l.aggregates(aggV)...)
+	c.Aggregates = append(c.Aggregates, l.aggregates(fs.get("aggregates"))...)
 	if !l.nested {
 		// An imported file's exposes and aggregates are linked against
 		// the document that imports them.
@@ -576,45 +531,26 @@ func (l *loader) loadInfo(n *yaml.Node) Info {
 		l.fatal(n, "wrong-kind", fmt.Sprintf("`info` must be a mapping, not a %s", kindName(d)), "")
 		return info
 	}
-	var label, title, name, display *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "label":
-			label = v
-		case "description":
-			info.Description = l.str(v, "description")
-		case "tags", "created", "modified", "stakeholders":
-			// documentation only
-		case "title":
-			title = v
-		case "name":
-			name = v
-		case "display":
-			display = v
+	fs := l.fields(d, "`info`", vocab.FieldsInfo)
+	if v := fs.get("description"); v != nil {
+		info.Description = l.str(v, "description")
+	}
+	// tags, created, modified and stakeholders are documentation only.
+	for _, f := range fs.list {
+		switch f.name {
 		case "version", "dates", "personas", "contact", "related":
-			l.info(k, "dialect", fmt.Sprintf("`info.%s` is not part of the schema; it is ignored", key))
-		default:
-			unknown = append(unknown, k)
+			l.info(f.key, "dialect", fmt.Sprintf("`info.%s` is not part of the schema; it is ignored", f.name))
 		}
 	}
-	for _, k := range unknown {
-		l.unknownField(k, "`info`", vocab.FieldsInfo)
-	}
-	for _, c := range []struct {
-		n     *yaml.Node
-		field string
-	}{{label, "label"}, {display, "display"}, {title, "title"}, {name, "name"}} {
-		if c.n == nil {
+	for _, field := range []string{"label", "display", "title", "name"} {
+		v := fs.get(field)
+		if v == nil {
 			continue
 		}
-		if s := l.str(c.n, c.field); s != "" {
+		if s := l.str(v, field); s != "" {
 			info.Label = s
-			if c.field != "label" && !(c.field == "display" && l.ikanos) {
-				l.info(c.n, "dialect", fmt.Sprintf("`info.%s` is read as the label", c.field))
+			if field != "label" && !(field == "display" && l.ikanos) {
+				l.info(v, "dialect", fmt.Sprintf("`info.%s` is read as the label", field))
 			}
 			break
 		}
@@ -650,33 +586,25 @@ func (l *loader) binds(n *yaml.Node) []*Bind {
 	return out
 }
 
+// bindImportKeys mark a binds import, which is not supported.
+var bindImportKeys = []string{"from", "import"}
+
 func (l *loader) bind(d *yaml.Node) *Bind {
 	b := &Bind{Pos: l.at(d)}
-	var keysV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "namespace":
-			b.Namespace = l.str(v, "namespace")
-		case "description":
-			b.Description = l.str(v, "description")
-		case "location":
-			b.Location = l.str(v, "location")
-		case "keys":
-			keysV = v
-		case "from", "import":
-			l.warn(k, "unsupported-feature", "binds imports are not supported; the entry is ignored", "")
-			return nil
-		default:
-			unknown = append(unknown, k)
+	if f := l.fieldsOf(d, bindImportKeys).first(bindImportKeys...); f != nil {
+		l.warn(f.key, "unsupported-feature", "binds imports are not supported; the entry is ignored", "")
+		return nil
+	}
+	fs := l.fields(d, "a binds entry", vocab.FieldsBind)
+	for _, x := range []struct {
+		k   string
+		dst *string
+	}{{"namespace", &b.Namespace}, {"description", &b.Description}, {"location", &b.Location}} {
+		if v := fs.get(x.k); v != nil {
+			*x.dst = l.str(v, x.k)
 		}
 	}
-	for _, k := range unknown {
-		l.unknownField(k, "a binds entry", vocab.FieldsBind)
-	}
+	keysV := fs.get("keys")
 	if b.Namespace == "" {
 		l.warn(d, "required-field", "binds entry has no `namespace`", "")
 	}

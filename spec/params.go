@@ -68,31 +68,14 @@ func (l *loader) param(it item, paths []*Template) *Param {
 	if it.key != nil {
 		p.Pos = l.at(it.key)
 	}
-	var nameV, inV, valueV, requiredV, defaultV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "name":
-			nameV = v
-		case "in":
-			inV = v
-		case "value":
-			valueV = v
-		case "type":
-			p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-		case "required":
-			requiredV = v
-		case "description":
-			p.Description = l.str(v, "description")
-		case "default":
-			defaultV = v
-		default:
-			unknown = append(unknown, k)
-		}
+	fs := l.fieldsOf(d, vocab.FieldsParam)
+	if v := fs.get("type"); v != nil {
+		p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
 	}
+	if v := fs.get("description"); v != nil {
+		p.Description = l.str(v, "description")
+	}
+	nameV, valueV, requiredV, defaultV := fs.get("name"), fs.get("value"), fs.get("required"), fs.get("default")
 	p.Name = l.itemName(it, nameV, "input parameter")
 	if p.Name == "" {
 		at := nameV
@@ -102,11 +85,9 @@ func (l *loader) param(it item, paths []*Template) *Param {
 		l.warn(at, "param-name-empty", "an input parameter with an empty name is dropped", "")
 		return nil
 	}
-	for _, k := range unknown {
-		l.unknownField(k, "input parameter `"+p.Name+"`", vocab.FieldsParam)
-	}
+	l.unknownFields(fs, "input parameter `"+p.Name+"`")
 	l.checkName(cmpNode(it.key, nameV), p.Name, extendedName)
-	l.paramIn(p, d, inV, paths)
+	l.paramIn(p, d, fs.get("in"), paths)
 	if requiredV != nil {
 		p.Required, _ = l.boolean(requiredV, "required")
 	}
@@ -180,28 +161,13 @@ func (l *loader) output(it item) *Output {
 	if it.key != nil {
 		o.Pos = l.at(it.key)
 	}
-	var nameV, valueV *yaml.Node
-	var unknown []*yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		key, _ := keyText(k)
-		switch key {
-		case "name":
-			nameV = v
-		case "type":
-			o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-		case "value":
-			valueV = v
-		case "description":
-		default:
-			unknown = append(unknown, k)
-		}
+	fs := l.fieldsOf(d, vocab.FieldsOutput)
+	if v := fs.get("type"); v != nil {
+		o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
 	}
-	o.Name = l.itemName(it, nameV, "output parameter")
-	for _, k := range unknown {
-		l.unknownField(k, "output parameter"+quoteName(o.Name), vocab.FieldsOutput)
-	}
+	o.Name = l.itemName(it, fs.get("name"), "output parameter")
+	l.unknownFields(fs, "output parameter"+quoteName(o.Name))
+	valueV := fs.get("value")
 	if valueV == nil {
 		l.warn(d, "required-field", fmt.Sprintf("output parameter%s has no `value`; the whole response is used", quoteName(o.Name)), "add `value: $.`")
 		o.Path, _ = CompilePath("$", o.Pos)
