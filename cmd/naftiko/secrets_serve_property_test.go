@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// TestServeSecretsNeverPrinted is the serve half of the promise of
+// TestSecretsNeverPrinted, through "naftiko serve -v" itself: for every
+// authentication kind with the sentinels bound from every source, the REST
+// adapter's error answers, the MCP tool error results over streamable HTTP
+// and over stdio (--mcp-stdio), MCP argument errors quoting a secret,
+// /metrics, /status and /health/ready of the control adapter, and the debug
+// log and trace on stderr never show a sentinel in any form. Successful
+// results are data and are not checked; they are called so that the logs
+// hold a successful exchange too.
+func TestServeSecretsNeverPrinted(t *testing.T) {
+	up, sent := secretsUpstream(t)
+	servers, checks := 0, 0
+	check := func(where, text string) { checks += assertNoSentinel(t, where, text) }
+	forEachSecretsCase(t, up.URL, func(sc secretsCase) {
+		where := sc.kind + "/" + sc.src
+		rest, mcpPort, ctl := freePort(t), freePort(t), freePort(t)
+		file := write(t, sc.dir, "cap.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\nbinds:\n"+sc.binds+
+			"capability:\n  consumes:\n"+sc.consumes+`  exposes:
+  - type: rest
+    namespace: api
+    port: `+rest+`
+    resources:
+    - path: /e/{code}/{fmt}
+      name: e
+      operations:
+      - {method: GET, name: e, call: p.Echo, with: {code: rest.code, fmt: rest.fmt}}
+  - type: mcp
+    namespace: tools
+    port: `+mcpPort+`
+    tools:
+    - {name: echo, description: Echo, call: p.Echo}
+  - type: control
+    namespace: ctl
+    port: `+ctl+`
+    management: {info: true}
+`)
+		// Every adapter, MCP over streamable HTTP.
+		stderr := startServe(t, sc, nil, nil, append([]string{"serve", file, "-v", "--retries", "0"}, sc.extra...), func() {
+			for _, p := range []string{rest, mcpPort, ctl} {
+				waitPort(t, p)
+			}
+			for _, code := range []string{"401", "500"} {
+				for _, f := range []string{"json", "yaml", "xml", "text", "html"} {
+					res, err := http.Get("http://127.0.0.1:" + rest + "/e/" + code + "/" + f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					b, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					if res.StatusCode < 400 {
+						t.Errorf("%s: REST %s %s: status %d", where, code, f, res.StatusCode)
+					}
+					check(fmt.Sprintf("%s REST %s %s", where, code, f), string(b)+fmt.Sprint(res.Header))
+				}
+			}
+			if res, err := http.Get("http://127.0.0.1:" + rest + "/e/200/json"); err == nil {
+				res.Body.Close()
+			}
+			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
+				&mcp.StreamableClientTransport{Endpoint: "http://127.0.0.1:" + mcpPort + "/mcp"}, nil)
+			if err != nil {
+				t.Fatalf("%s: MCP over HTTP: %v", where, err)
+			}
+			toolErrors(t, where+" MCP HTTP", cs, check)
+			cs.Close()
+			for _, p := range []string{"/metrics", "/status", "/health/ready"} {
+				res, err := http.Get("http://127.0.0.1:" + ctl + p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 || len(b) == 0 {
+					t.Errorf("%s %s: status %d, %d bytes", where, p, res.StatusCode, len(b))
+				}
+				check(where+" "+p, string(b))
+			}
+		})
+		check(where+" serve -v stderr", stderr)
+		if !strings.Contains(stderr, "> GET ") || !strings.Contains(stderr, "level=INFO") {
+			t.Errorf("%s: no trace or log on stderr:\n%s", where, stderr)
+		}
+
+		// MCP over stdio: every frame on stdout is checked.
+		inR, inW := io.Pipe()
+		outR, outW := io.Pipe()
+		var frames bytes.Buffer
+		stderr = startServe(t, sc, inR, outW, append([]string{"serve", file, "--mcp-stdio", "-v", "--retries", "0"}, sc.extra...), func() {
+			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
+				&mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(outR, &frames)), Writer: inW}, nil)
+			if err != nil {
+				t.Fatalf("%s: MCP over stdio: %v", where, err)
+			}
+			toolErrors(t, where+" MCP stdio", cs, check)
+			cs.Close()
+		})
+		check(where+" --mcp-stdio stdout", frames.String())
+		check(where+" --mcp-stdio -v stderr", stderr)
+		servers += 2
+		if !sent.sawAndReset() {
+			t.Errorf("%s: the upstream never received the sentinel: the property would hold vacuously", where)
+		}
+	})
+	t.Logf("%d servers, %d outputs checked", servers, checks)
+}
+
+// toolErrors calls the echo tool for upstream errors in every body format
+// and with an argument error quoting a secret, checking each result.
+func toolErrors(t *testing.T, where string, cs *mcp.ClientSession, check func(where, text string)) {
+	t.Helper()
+	call := func(args map[string]any) (string, bool) {
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "echo", Arguments: args})
+		if err != nil {
+			t.Fatalf("%s: CallTool: %v", where, err)
+		}
+		b, _ := json.Marshal(res)
+		return string(b), res.IsError
+	}
+	for _, code := range []string{"401", "500"} {
+		for _, f := range []string{"json", "yaml", "xml", "text", "html"} {
+			text, isErr := call(map[string]any{"code": code, "fmt": f})
+			if !isErr {
+				t.Errorf("%s %s %s: not an error: %s", where, code, f, text)
+			}
+			check(fmt.Sprintf("%s %s %s", where, code, f), text)
+		}
+	}
+	text, isErr := call(map[string]any{"code": sentinels["s1"], "fmt": 5})
+	if !isErr {
+		t.Errorf("%s: argument error: not an error: %s", where, text)
+	}
+	check(where+" argument error", text)
+}
+
+// startServe runs the command line args (a serve command) until use
+// returns, then cancels it as SIGINT would and returns its stderr.
+func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCloser, args []string, use func()) string {
+	t.Helper()
+	var errb lockedBuffer
+	var out io.Writer = io.Discard
+	if stdout != nil {
+		out = stdout
+	}
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		a := &app{stdin: &stdinOnce{r: stdin}, stdout: out, stderr: &errb, providers: sc.provs}
+		done <- a.main(ctx, args)
+		if stdout != nil {
+			stdout.Close()
+		}
+	}()
+	func() {
+		defer cancel()
+		use()
+	}()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("%q did not stop after its context was cancelled:\n%s", args, errb.String())
+	}
+	return errb.String()
+}
+
+// waitPort waits up to 10 seconds for 127.0.0.1:port to accept connections.
+func waitPort(t *testing.T, port string) {
+	t.Helper()
+	if err := dialWithin(port, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dialWithin waits up to d for 127.0.0.1:port to accept connections.
+func dialWithin(port string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("nothing listens on port %s: %v", port, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
