@@ -30,12 +30,6 @@ func (l *loader) authPair(authentication, authK, auth *yaml.Node, quiet bool) *A
 	return l.auth(auth, quiet)
 }
 
-// authField is one scalar field of an authentication block.
-type authField struct {
-	key, val *yaml.Node
-	name     string
-}
-
 // auth normalises an authentication block into an Auth (SPEC.md §7,
 // §2.4 #13–19).
 func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
@@ -47,8 +41,11 @@ func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
 		l.elemError(n, "wrong-kind", fmt.Sprintf("`authentication` must be a mapping, not a %s", kindName(d)), "")
 		return nil
 	}
-	r := &authReader{l: l, d: d, quiet: quiet, a: &Auth{Pos: l.at(d)}}
-	r.read()
+	r := &authReader{l: l, d: d, quiet: quiet, a: &Auth{Pos: l.at(d)}, fs: allFields(d)}
+	if !quiet {
+		l.unknownFields(r.fs, "`authentication`")
+	}
+	r.typeV = r.fs.get("type")
 	a := r.a
 	raw := ""
 	if r.typeV != nil {
@@ -60,52 +57,27 @@ func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
 	}
 	known := r.byType(raw)
 	if known != nil && !quiet {
-		for _, f := range r.fields {
-			if !contains(known, f.name) {
-				l.unknownField(f.key, "`authentication` of type "+a.Type, known)
-			}
-		}
+		l.unknownFields(r.fs.outside(known), "`authentication` of type "+a.Type)
 	}
 	return a
 }
 
 // authReader reads the fields of one authentication block.
 type authReader struct {
-	l      *loader
-	d      *yaml.Node
-	quiet  bool
-	a      *Auth
-	typeV  *yaml.Node
-	fields []authField
+	l     *loader
+	d     *yaml.Node
+	quiet bool
+	a     *Auth
+	typeV *yaml.Node
+	// fs holds every field of the block; the type decides which are known.
+	fs fieldSet
 }
 
-// read collects the fields of the block, `type` apart.
-func (r *authReader) read() {
-	ps := pairs(r.d)
-	r.fields = make([]authField, 0, len(ps)/2)
-	for i := 0; i+1 < len(ps); i += 2 {
-		key, ok := keyText(ps[i])
-		if !ok {
-			if !r.quiet {
-				r.l.unknownField(ps[i], "`authentication`", nil)
-			}
-			continue
-		}
-		if key == "type" {
-			r.typeV = ps[i+1]
-			continue
-		}
-		r.fields = append(r.fields, authField{ps[i], ps[i+1], key})
+func (r *authReader) field(name string) *field {
+	if name == "type" {
+		return nil
 	}
-}
-
-func (r *authReader) field(name string) *authField {
-	for i := range r.fields {
-		if r.fields[i].name == name {
-			return &r.fields[i]
-		}
-	}
-	return nil
+	return r.fs.find(name)
 }
 
 func (r *authReader) get(name string) *yaml.Node {
@@ -192,8 +164,8 @@ func (r *authReader) header() {
 // unsupported keeps every scalar field of an unsupported type, for
 // messages and hints, and warns.
 func (r *authReader) unsupported(raw string) {
-	for _, f := range r.fields {
-		if v := deref(f.val); v.Kind == yaml.ScalarNode {
+	for _, f := range r.fs.list {
+		if v := deref(f.val); v.Kind == yaml.ScalarNode && f.name != "type" {
 			r.a.setField(f.name, r.l.template(v, f.name, TextTemplate))
 		}
 	}
@@ -210,15 +182,6 @@ func (r *authReader) unsupported(raw string) {
 	}
 	r.l.warn(at, "auth-unsupported", what+"; calls fail before anything is sent",
 		"supply credentials by hand with -H 'Authorization: …'")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *Auth) setField(name string, t *Template) {
@@ -238,7 +201,7 @@ func (l *loader) valueTmpl(v, parent *yaml.Node) *Template {
 
 // apiKey reads the apikey forms: {key, value, placement}, {in, name, value}
 // (#15), {header, token} (#16) and a headers map (#17).
-func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *authField, dialect func(*yaml.Node, string)) {
+func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *field, dialect func(*yaml.Node, string)) {
 	keyV, valueV, placeV := apiKeyFields(field, dialect)
 	var headersK, headersV *yaml.Node
 	if f := field("headers"); f != nil {
@@ -301,7 +264,7 @@ func (l *loader) apiKeyHeaders(a *Auth, headersK, headersV *yaml.Node, dialect f
 
 // apiKeyFields finds the key (name), value and placement nodes of an
 // apikey block among its dialect spellings (SPEC.md §2.4).
-func apiKeyFields(field func(string) *authField, dialect func(*yaml.Node, string)) (keyV, valueV, placeV *yaml.Node) {
+func apiKeyFields(field func(string) *field, dialect func(*yaml.Node, string)) (keyV, valueV, placeV *yaml.Node) {
 	get := func(name string) *yaml.Node {
 		if f := field(name); f != nil {
 			return f.val
@@ -341,6 +304,9 @@ func apiKeyFields(field func(string) *authField, dialect func(*yaml.Node, string
 	return keyV, valueV, placeV
 }
 
+// fieldsAPIKeyHeader are the fields of an apikey `headers` list entry.
+var fieldsAPIKeyHeader = []string{"key", "name", "value"}
+
 // apiKeyHeaderList reads apikey `headers` written as a list of
 // {key, value} (or {name, value}) entries.
 func (l *loader) apiKeyHeaderList(a *Auth, headersK, h *yaml.Node, dialect func(*yaml.Node, string)) {
@@ -354,16 +320,12 @@ func (l *loader) apiKeyHeaderList(a *Auth, headersK, h *yaml.Node, dialect func(
 			l.elemError(it, "wrong-kind", "an apikey `headers` entry must be a mapping {key, value}", "")
 			continue
 		}
-		var nameV, valV *yaml.Node
-		ps := pairs(e)
-		for i := 0; i+1 < len(ps); i += 2 {
-			switch k, _ := keyText(ps[i]); k {
-			case "key", "name":
-				nameV = ps[i+1]
-			case "value":
-				valV = ps[i+1]
-			}
+		fs := fieldsOf(e, fieldsAPIKeyHeader)
+		var nameV *yaml.Node
+		if f := fs.last("key", "name"); f != nil {
+			nameV = f.val
 		}
+		valV := fs.get("value")
 		name := l.str(nameV, "key")
 		if name == "" || valV == nil {
 			l.elemError(it, "required-field", "an apikey `headers` entry needs a `key` (the header name) and a `value`", "")
@@ -388,19 +350,7 @@ func (l *loader) queryCreds(a *Auth, d *yaml.Node, get func(string) *yaml.Node) 
 				l.elemError(it, "wrong-kind", fmt.Sprintf("a query credential must be a mapping, not a %s", kindName(e)), "")
 				continue
 			}
-			var name string
-			var valueV *yaml.Node
-			ps := pairs(e)
-			for i := 0; i+1 < len(ps); i += 2 {
-				switch key, _ := keyText(ps[i]); key {
-				case "name":
-					name = l.str(ps[i+1], "name")
-				case "value":
-					valueV = ps[i+1]
-				default:
-					l.unknownField(ps[i], "a query credential", vocab.FieldsQuery)
-				}
-			}
+			name, valueV := l.nameValue(e, "a query credential", vocab.FieldsQuery)
 			if name == "" {
 				l.warn(e, "required-field", "a query credential has no `name`", "")
 				continue

@@ -149,7 +149,7 @@ func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 		l.fatal(n, "wrong-kind", fmt.Sprintf("a consumes entry must be a mapping, not a %s", kindName(d)), "")
 		return nil
 	}
-	fs := l.fieldsOf(d, consumesItemKeys)
+	fs := fieldsOf(d, consumesItemKeys)
 	typeV, baseV, resV := fs.get("type"), fs.get("baseUri"), fs.get("resources")
 	if fs.has("import") || fs.has("from") || (fs.has("location") && baseV == nil && resV == nil && typeV == nil) {
 		return l.importEntry(d)
@@ -168,7 +168,7 @@ func (l *loader) consumesItem(n *yaml.Node) []*Adapter {
 func (l *loader) adapter(d *yaml.Node) *Adapter {
 	a := &Adapter{Type: "http", Pos: l.at(d)}
 	defer l.setSink(l.setSink(&a.Errors))
-	fs := l.fieldsOf(d, vocab.FieldsAdapter)
+	fs := fieldsOf(d, vocab.FieldsAdapter)
 	// type is known to be http; label and display are documentation only.
 	if v := fs.get("namespace"); v != nil {
 		a.Namespace = l.str(v, "namespace")
@@ -317,7 +317,7 @@ func (l *loader) resource(a *Adapter, it item) *Resource {
 	}
 	var resErrs []Diagnostic
 	defer l.setSink(l.setSink(&resErrs))
-	fs := l.fieldsOf(d, vocab.FieldsResource)
+	fs := fieldsOf(d, vocab.FieldsResource)
 	r.Label = l.labelOf(fs)
 	if v := fs.get("description"); v != nil {
 		r.Description = l.str(v, "description")
@@ -468,7 +468,7 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 		o.Pos = l.at(it.key)
 	}
 	defer l.setSink(l.setSink(&o.Errors))
-	fs := l.fieldsOf(d, vocab.FieldsOperation)
+	fs := fieldsOf(d, vocab.FieldsOperation)
 	// tags, mappings and outputMediaType are documentation only.
 	o.Label = l.labelOf(fs)
 	if v := fs.get("description"); v != nil {

@@ -46,27 +46,15 @@ func (l *loader) body(n *yaml.Node) *Body {
 		l.info(d, "dialect", "a list `body` is sent as JSON")
 		return b
 	}
-	var typeV, dataV *yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		switch key, _ := keyText(ps[i]); key {
-		case "type":
-			typeV = ps[i+1]
-		case "data":
-			dataV = ps[i+1]
-		}
-	}
+	fs := fieldsOf(d, vocab.FieldsBody)
+	typeV, dataV := fs.get("type"), fs.get("data")
 	if typeV == nil && dataV == nil {
 		b.Type = "json"
 		b.Data = l.data(d, true)
 		l.info(d, "dialect", "a `body` mapping without `type` and `data` is sent as JSON")
 		return b
 	}
-	for i := 0; i+1 < len(ps); i += 2 {
-		if key, _ := keyText(ps[i]); key != "type" && key != "data" {
-			l.unknownField(ps[i], "`body`", vocab.FieldsBody)
-		}
-	}
+	l.unknownFields(fs, "`body`")
 	if typeV == nil {
 		b.Type = "json"
 		l.info(d, "dialect", "a `body` without `type` is sent as JSON")
@@ -181,18 +169,8 @@ func (l *loader) headers(n *yaml.Node) []*Header {
 			switch e.Kind {
 			case yaml.MappingNode:
 				h := &Header{Pos: l.at(e)}
-				var valueV *yaml.Node
-				ps := pairs(e)
-				for i := 0; i+1 < len(ps); i += 2 {
-					switch key, _ := keyText(ps[i]); key {
-					case "name":
-						h.Name = l.str(ps[i+1], "name")
-					case "value":
-						valueV = ps[i+1]
-					default:
-						l.unknownField(ps[i], "a header", vocab.FieldsHeader)
-					}
-				}
+				name, valueV := l.nameValue(e, "a header", vocab.FieldsHeader)
+				h.Name = name
 				if h.Name == "" {
 					l.elemError(e, "required-field", "a header has no `name`", "")
 					continue

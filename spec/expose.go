@@ -39,6 +39,10 @@ var (
 	fieldsMapping  = []string{"targetName", "target", "value"}
 	fieldsForward  = []string{"targetNamespace", "trustedHeaders"}
 	fieldsFunction = []string{"name", "label", "display", "description", "semantics", "inputParameters", "tags"}
+	// fieldsExposeType are read before the others, which depend on the type.
+	fieldsExposeType = []string{"type", "namespace"}
+	fieldsManagement = []string{"info"}
+	fieldsAggregate  = []string{"label", "display", "namespace", "description", "functions", "flows"}
 )
 
 // exposesList loads exposes adapters.
@@ -107,11 +111,8 @@ func (l *loader) exposeByType(x *Expose, fs fieldSet, portV, authenticationV, au
 	case "control":
 		if v := deref(fs.get("management")); v != nil && v.Kind == yaml.MappingNode {
 			x.Management = &Management{Pos: l.at(v)}
-			mps := pairs(v)
-			for i := 0; i+1 < len(mps); i += 2 {
-				if k, _ := keyText(mps[i]); k == "info" {
-					x.Management.Info, _ = l.boolean(mps[i+1], "info")
-				}
+			if iv := fieldsOf(v, fieldsManagement).get("info"); iv != nil {
+				x.Management.Info, _ = l.boolean(iv, "info")
 			}
 		}
 		if v := deref(fs.get("observability")); v != nil && v.Kind == yaml.MappingNode {
@@ -123,17 +124,12 @@ func (l *loader) exposeByType(x *Expose, fs fieldSet, portV, authenticationV, au
 func (l *loader) expose(d *yaml.Node) *Expose {
 	x := &Expose{Node: d, Pos: l.at(d)}
 	defer l.setSink(l.setSink(&x.Errors))
-	var typeV, portV, authV, authK, authenticationV, transportV *yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		switch key, _ := keyText(k); key {
-		case "type":
-			typeV = v
-		case "namespace":
-			x.Namespace = l.str(v, "namespace")
-		}
+	var portV, authV, authK, authenticationV, transportV *yaml.Node
+	pre := fieldsOf(d, fieldsExposeType)
+	if v := pre.get("namespace"); v != nil {
+		x.Namespace = l.str(v, "namespace")
 	}
+	typeV := pre.get("type")
 	raw := strings.TrimSpace(l.str(typeV, "type"))
 	x.Type = strings.ToLower(raw)
 	specific := exposeFields[x.Type]
@@ -891,23 +887,18 @@ func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
 			continue
 		}
 		ag := &Aggregate{Node: e, Pos: l.at(e)}
+		fs := fieldsOf(e, fieldsAggregate)
+		ag.Label = l.labelOf(fs)
+		if v := fs.get("namespace"); v != nil {
+			ag.Namespace = l.str(v, "namespace")
+		}
+		if v := fs.get("description"); v != nil {
+			ag.Description = l.str(v, "description")
+		}
+		l.unknownFields(fs, "aggregate"+quoteName(ag.Namespace))
 		var functionsV *yaml.Node
-		ps := pairs(e)
-		for i := 0; i+1 < len(ps); i += 2 {
-			switch key, _ := keyText(ps[i]); key {
-			case "label", "display":
-				if ag.Label == "" {
-					ag.Label = l.str(ps[i+1], key)
-				}
-			case "namespace":
-				ag.Namespace = l.str(ps[i+1], "namespace")
-			case "description":
-				ag.Description = l.str(ps[i+1], "description")
-			case "functions", "flows":
-				functionsV = ps[i+1]
-			default:
-				l.unknownField(ps[i], "aggregate"+quoteName(ag.Namespace), []string{"label", "display", "namespace", "description", "functions", "flows"})
-			}
+		if f := fs.last("functions", "flows"); f != nil {
+			functionsV = f.val
 		}
 		seen := map[string]*Function{}
 		for _, fi := range l.items(functionsV, "functions") {

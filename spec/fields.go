@@ -65,27 +65,59 @@ func (f fieldSet) first(names ...string) *field {
 	return nil
 }
 
+// last returns the last of the fields named in names, in document order,
+// or nil.
+func (f fieldSet) last(names ...string) *field {
+	for i := len(f.list) - 1; i >= 0; i-- {
+		if slices.Contains(names, f.list[i].name) {
+			return &f.list[i]
+		}
+	}
+	return nil
+}
+
+// outside returns the fields of f outside known as the unknown keys of a
+// set that knows known.
+func (f fieldSet) outside(known []string) fieldSet {
+	out := fieldSet{known: [][]string{known}}
+	for _, x := range f.list {
+		if !slices.Contains(known, x.name) {
+			out.unknown = append(out.unknown, x.key)
+		}
+	}
+	return out
+}
+
+// allFields reads every key of mapping d as known but those that are not
+// text, for a mapping whose known keys depend on one of its fields.
+func allFields(d *yaml.Node) fieldSet { return readFields(d, nil, func(string) bool { return true }) }
+
 // fields reads the keys of mapping d. Keys outside known (the union of
 // the lists) are reported as unknown fields of where.
 func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet {
-	fs := l.fieldsOf(d, known...)
+	fs := fieldsOf(d, known...)
 	l.unknownFields(fs, where)
 	return fs
 }
 
 // fieldsOf reads the keys of mapping d against known (the union of the
 // lists) without reporting the unknown ones: an element whose name is read
-// from its fields reports them with unknownFields once it is known.
-func (l *loader) fieldsOf(d *yaml.Node, known ...[]string) fieldSet {
+// from its fields reports them with l.unknownFields once it is known.
+func fieldsOf(d *yaml.Node, known ...[]string) fieldSet {
+	return readFields(d, known, func(k string) bool { return isKnown(k, known) })
+}
+
+// readFields reads the keys of mapping d: those that are text and that
+// known accepts into the list, the others into unknown.
+func readFields(d *yaml.Node, lists [][]string, known func(string) bool) fieldSet {
 	ps := pairs(d)
-	fs := fieldSet{list: make([]field, 0, len(ps)/2), known: known}
+	fs := fieldSet{list: make([]field, 0, len(ps)/2), known: lists}
 	for i := 0; i+1 < len(ps); i += 2 {
-		k, ok := keyText(ps[i])
-		if !ok || !isKnown(k, known) {
+		if k, ok := keyText(ps[i]); ok && known(k) {
+			fs.list = append(fs.list, field{k, ps[i], ps[i+1]})
+		} else {
 			fs.unknown = append(fs.unknown, ps[i])
-			continue
 		}
-		fs.list = append(fs.list, field{k, ps[i], ps[i+1]})
 	}
 	return fs
 }
@@ -97,6 +129,17 @@ func isKnown(k string, known [][]string) bool {
 		}
 	}
 	return false
+}
+
+// nameValue reads a {name, value} entry (a header, a query credential): its
+// name as text and its value node.
+func (l *loader) nameValue(d *yaml.Node, where string, known []string) (string, *yaml.Node) {
+	fs := l.fields(d, where, known)
+	name := ""
+	if v := fs.get("name"); v != nil {
+		name = l.str(v, "name")
+	}
+	return name, fs.get("value")
 }
 
 // unknownFields reports the unknown keys of fs as unknown fields of where.

@@ -166,26 +166,31 @@ func (l *loader) importAll(locV *yaml.Node, loc string) []*Adapter {
 // importEntry loads a consumes import entry: {import, location, as} or
 // ikanos {from, import, as}.
 func (l *loader) importEntry(d *yaml.Node) []*Adapter {
-	var ns, loc, as string
-	var locV *yaml.Node
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, v := ps[i], ps[i+1]
-		switch key, _ := keyText(k); key {
-		case "import", "name", "namespace":
-			if ns == "" || key == "import" {
-				ns = l.str(v, key)
-			}
-		case "location", "from":
-			loc, locV = l.str(v, key), v
-		case "as":
-			as = l.str(v, "as")
-		case "description":
-		default:
-			l.unknownField(k, "an import entry", vocab.FieldsImport)
+	ns, loc, as, locV := l.importFields(d, vocab.FieldsImport)
+	return l.importRef(d, locV, ns, loc, as)
+}
+
+// importFields reads the fields of an import entry (known: vocab.FieldsImport
+// for consumes, fieldsSectionImport for exposes and aggregates): ns from
+// `import`, else (consumes) `name` or `namespace`; the location from
+// `location` or `from` (locV is its value, nil when absent); the alias.
+func (l *loader) importFields(d *yaml.Node, known []string) (ns, loc, as string, locV *yaml.Node) {
+	fs := l.fields(d, "an import entry", known)
+	if v := fs.get("import"); v != nil {
+		ns = l.str(v, "import")
+	}
+	for _, k := range []string{"name", "namespace"} {
+		if v := fs.get(k); v != nil && ns == "" {
+			ns = l.str(v, k)
 		}
 	}
-	return l.importRef(d, locV, ns, loc, as)
+	if f := fs.last("location", "from"); f != nil {
+		loc, locV = l.str(f.val, f.name), f.val
+	}
+	if v := fs.get("as"); v != nil {
+		as = l.str(v, "as")
+	}
+	return ns, loc, as, locV
 }
 
 func (l *loader) importRef(d, locV *yaml.Node, ns, loc, as string) []*Adapter {

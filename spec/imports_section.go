@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // Imports of exposes adapters and aggregates (ikanos): an entry
@@ -16,35 +14,23 @@ import (
 // consumed operations.
 
 // isImportEntry reports whether a list entry is an import entry.
-func isImportEntry(d *yaml.Node) bool {
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		if k, _ := keyText(ps[i]); k == "from" || k == "import" {
-			return true
-		}
-	}
-	return false
-}
+func isImportEntry(d *yaml.Node) bool { return len(fieldsOf(d, importMarkKeys).list) > 0 }
+
+var (
+	// importMarkKeys mark an import entry.
+	importMarkKeys = []string{"from", "import"}
+	// fieldsSectionImport are the fields of an exposes or aggregates import
+	// entry.
+	fieldsSectionImport = []string{"import", "from", "location", "as", "description"}
+)
 
 // sectionImport reads an import entry of section ("exposes" or
 // "aggregates") and opens its file: f is nil (after a warning) when
 // nothing can be imported.
 func (l *loader) sectionImport(d *yaml.Node, section string) (f *importedFile, ns, local string, at *yaml.Node) {
-	var loc, as string
-	at = d
-	ps := pairs(d)
-	for i := 0; i+1 < len(ps); i += 2 {
-		switch key, _ := keyText(ps[i]); key {
-		case "import":
-			ns = l.str(ps[i+1], key)
-		case "from", "location":
-			loc, at = l.str(ps[i+1], key), ps[i+1]
-		case "as":
-			as = l.str(ps[i+1], key)
-		case "description":
-		default:
-			l.unknownField(ps[i], "an import entry", vocab.FieldsImport)
-		}
+	ns, loc, as, at := l.importFields(d, fieldsSectionImport)
+	if at == nil {
+		at = d
 	}
 	local = cmp.Or(as, ns)
 	switch {

@@ -591,7 +591,7 @@ var bindImportKeys = []string{"from", "import"}
 
 func (l *loader) bind(d *yaml.Node) *Bind {
 	b := &Bind{Pos: l.at(d)}
-	if f := l.fieldsOf(d, bindImportKeys).first(bindImportKeys...); f != nil {
+	if f := fieldsOf(d, bindImportKeys).first(bindImportKeys...); f != nil {
 		l.warn(f.key, "unsupported-feature", "binds imports are not supported; the entry is ignored", "")
 		return nil
 	}

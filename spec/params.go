@@ -68,7 +68,7 @@ func (l *loader) param(it item, paths []*Template) *Param {
 	if it.key != nil {
 		p.Pos = l.at(it.key)
 	}
-	fs := l.fieldsOf(d, vocab.FieldsParam)
+	fs := fieldsOf(d, vocab.FieldsParam)
 	if v := fs.get("type"); v != nil {
 		p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
 	}
@@ -161,7 +161,7 @@ func (l *loader) output(it item) *Output {
 	if it.key != nil {
 		o.Pos = l.at(it.key)
 	}
-	fs := l.fieldsOf(d, vocab.FieldsOutput)
+	fs := fieldsOf(d, vocab.FieldsOutput)
 	if v := fs.get("type"); v != nil {
 		o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
 	}
