@@ -168,11 +168,10 @@ func (l *loader) unknownField(k *yaml.Node, where string, known []string) {
 	l.warn(k, "unknown-field", fmt.Sprintf("unknown field `%s` in %s", name, where), hint)
 }
 
-// suggest returns the candidate that equals name case-insensitively, else
-// the closest one within Levenshtein distance 2, else "" (vocab.Suggest).
+// suggest returns the one best candidate for a misspelt name, or ""
+// (vocab.Suggest).
 func suggest(name string, candidates []string) string { return vocab.Suggest(name, candidates) }
 
-// levenshtein returns the edit distance between a and b (in bytes), or a
-// value ≥ limit as soon as the distance is known to reach limit
-// (vocab.Levenshtein).
-func levenshtein(a, b string, limit int) int { return vocab.Levenshtein(a, b, limit) }
+// levenshtein returns the edit distance between a and b (in runes), or
+// limit as soon as the distance is known to reach limit (vocab.Distance).
+func levenshtein(a, b string, limit int) int { return vocab.Distance(a, b, limit) }

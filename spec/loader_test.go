@@ -66,6 +66,13 @@ func TestSuggest(t *testing.T) {
 	if d := levenshtein("a", "abcdef", 3); d != 3 {
 		t.Errorf("levenshtein capped = %d", d)
 	}
+	if d := levenshtein("café", "cafe", 0); d != 1 {
+		t.Errorf("levenshtein counts runes: %d", d)
+	}
+	// Case is ignored when ranking: BASEURL is one edit from baseUri.
+	if got := suggest("BASEURL", []string{"basePath", "baseUri"}); got != "baseUri" {
+		t.Errorf("suggest(BASEURL) = %q", got)
+	}
 }
 
 // TestKnownFieldTables checks that every field listed in a known-field

@@ -1,6 +1,9 @@
 package vocab
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Accepted versions per root key (SPEC.md §1.2). The last one of each list
 // is the version whose rules apply to unknown values.
@@ -50,43 +53,37 @@ var (
 	FieldsAuthAWS = []string{"type", "accessKeyId", "secretKey", "secretAccessKey", "sessionToken", "region", "service"}
 )
 
-// Suggest returns the candidate that equals name case-insensitively, else
-// the closest one within Levenshtein distance 2, else "".
+// Suggest returns the one best candidate for a misspelt field name: the
+// first of Near(name, candidates, 2, 0), or "".
 func Suggest(name string, candidates []string) string {
-	for _, c := range candidates {
-		if strings.EqualFold(c, name) {
-			return c
-		}
+	if s := Near(name, candidates, 2, 0); len(s) > 0 {
+		return s[0]
 	}
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := Levenshtein(name, c, bestD); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
+	return ""
 }
 
-// Levenshtein returns the edit distance between a and b (in bytes), or a
-// value ≥ limit as soon as the distance is known to reach limit.
-func Levenshtein(a, b string, limit int) int {
-	if d := len(a) - len(b); d >= limit || -d >= limit {
+// Distance returns the edit distance between a and b counted in runes, or
+// limit as soon as the distance is known to reach limit (limit ≤ 0: no
+// limit).
+func Distance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if limit <= 0 {
+		limit = len(ra) + len(rb) + 1
+	}
+	if d := len(ra) - len(rb); d >= limit || -d >= limit {
 		return limit
 	}
-	if len(a) > 64 || len(b) > 64 {
-		return limit
-	}
-	var buf [2][65]int
-	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
+	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
 		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
+		for j := 1; j <= len(rb); j++ {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
@@ -97,73 +94,39 @@ func Levenshtein(a, b string, limit int) int {
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return min(prev[len(rb)], limit)
 }
 
-// Distance returns the edit distance between a and b counted in runes,
-// without a limit.
-func Distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 {
-		return len(rb)
-	}
-	if len(rb) == 0 {
-		return len(ra)
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
-// Near returns up to three candidates close to name: equal ignoring case
-// first, then within edit distance 1…maxDist (Distance, ignoring case),
-// then those containing name or contained in it when name has at least
-// minSub bytes. It is the one did-you-mean of references (operations,
-// parameters, namespaces); Suggest is the one of field names.
+// Near returns up to three candidates close to name, in candidate order
+// within each step: equal ignoring case first, then within edit distance
+// 1, 2, … maxDist (Distance, ignoring case), then, when minSub > 0 and
+// name has at least minSub bytes, those containing name or contained in
+// it. It is naftiko's one did-you-mean: of field names (Suggest), of
+// references (operations, parameters, namespaces).
 func Near(name string, candidates []string, maxDist, minSub int) []string {
 	var out []string
 	add := func(c string) {
-		if len(out) >= 3 {
-			return
+		if len(out) < 3 && !slices.Contains(out, c) {
+			out = append(out, c)
 		}
-		for _, o := range out {
-			if o == c {
-				return
-			}
-		}
-		out = append(out, c)
 	}
 	lower := strings.ToLower(name)
-	for _, c := range candidates {
-		if strings.ToLower(c) == lower {
-			add(c)
-		}
+	lc := make([]string, len(candidates))
+	dist := make([]int, len(candidates))
+	for i, c := range candidates {
+		lc[i] = strings.ToLower(c)
+		dist[i] = Distance(lower, lc[i], maxDist+1)
 	}
-	for d := 1; d <= maxDist; d++ {
-		for _, c := range candidates {
-			if Distance(lower, strings.ToLower(c)) == d {
+	for d := 0; d <= maxDist; d++ {
+		for i, c := range candidates {
+			if dist[i] == d {
 				add(c)
 			}
 		}
 	}
-	if len(lower) >= max(minSub, 1) {
-		for _, c := range candidates {
-			lc := strings.ToLower(c)
-			if strings.Contains(lc, lower) || strings.Contains(lower, lc) {
+	if minSub > 0 && len(lower) >= minSub {
+		for i, c := range candidates {
+			if strings.Contains(lc[i], lower) || strings.Contains(lower, lc[i]) {
 				add(c)
 			}
 		}
