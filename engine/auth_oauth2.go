@@ -3,15 +3,18 @@ package engine
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/naftiko/naftiko/spec"
 )
@@ -33,6 +36,7 @@ type tokenKey struct {
 
 type oauth2Auth struct {
 	key    tokenKey
+	scopes []string
 	secret string
 }
 
@@ -62,6 +66,7 @@ func (e *Engine) oauth2Config(a *spec.Auth, render, plain func(*spec.Template) (
 	if o.key.resource, err = field(a, "resource", plain); err != nil {
 		return nil, err
 	}
+	o.scopes = a.Scopes
 	o.key.scopes = strings.Join(a.Scopes, " ")
 	return o, nil
 }
@@ -161,91 +166,183 @@ func (c *tokenCache) get(ctx context.Context, e *Engine, o *oauth2Auth, stale st
 	}
 }
 
-// fetchToken makes the token request: POST tokenEndpoint with
+// fetchToken makes the token request through
+// golang.org/x/oauth2/clientcredentials: POST tokenEndpoint with
 // grant_type=client_credentials (and scope, audience, resource when set),
-// the client authenticated with HTTP Basic.
+// the client authenticated with HTTP Basic (its id and secret
+// form-encoded first, RFC 6749 §2.3.1). The request goes through the
+// engine's client (redirect policy, client span) by way of tokenTransport,
+// which adds the verbose trace, Accept and User-Agent, and refuses an
+// answer declared larger than 1 MiB.
 func (e *Engine) fetchToken(ctx context.Context, o *oauth2Auth) (string, time.Time, error) {
-	fields := []formField{{"grant_type", "client_credentials"}}
-	if o.key.scopes != "" {
-		fields = append(fields, formField{"scope", o.key.scopes})
-	}
+	ep := o.key.endpoint
+	params := url.Values{}
 	if o.key.audience != "" {
-		fields = append(fields, formField{"audience", o.key.audience})
+		params.Set("audience", o.key.audience)
 	}
 	if o.key.resource != "" {
-		fields = append(fields, formField{"resource", o.key.resource})
+		params.Set("resource", o.key.resource)
 	}
-	form := string(encodeForm(fields))
-	ep := o.key.endpoint
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep, strings.NewReader(form))
-	if err != nil {
-		return "", time.Time{}, &spec.Error{Kind: spec.KindRequest, Msg: "oauth2 token request to " + ep + ": " + err.Error()}
+	cfg := clientcredentials.Config{
+		ClientID:       o.key.clientID,
+		ClientSecret:   o.secret,
+		TokenURL:       ep,
+		Scopes:         o.scopes,
+		EndpointParams: params,
+		// SPEC.md §7.5: the capability's oauth2 block authenticates the
+		// client with HTTP Basic; never the library's auto-detection,
+		// which would resend the secret in the form after a refusal.
+		AuthStyle: oauth2.AuthStyleInHeader,
 	}
-	cred := base64.StdEncoding.EncodeToString([]byte(o.key.clientID + ":" + o.secret))
-	e.red.Add(cred)
-	req.Header.Set("Authorization", "Basic "+cred)
-	req.Header.Set("Content-Type", ctForm)
-	req.Header.Set("Accept", ctJSON)
-	req.Header.Set("User-Agent", e.userAgent)
-	e.traceRequest(nil, req)
-	resp, err := e.client.Do(req)
-	if err != nil {
-		te := transportError(err, ctx)
-		te.Msg = "oauth2 token request to " + ep + ": " + te.Msg
-		return "", time.Time{}, te
+	e.red.Add(base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(o.key.clientID) + ":" + url.QueryEscape(o.secret))))
+	tt := &tokenTransport{e: e, base: e.client.Transport}
+	if tt.base == nil {
+		tt.base = http.DefaultTransport
 	}
-	defer resp.Body.Close()
-	e.traceResponse(resp)
-	body, err := readCapped(resp.Body, maxTokenResponse, resp.ContentLength)
-	if err != nil {
+	client := *e.client
+	client.Transport = tt
+	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, &client))
+	if err != nil || tt.readErr != nil {
+		return "", time.Time{}, e.tokenError(ctx, ep, tt, err)
+	}
+	bad := func(why string) error {
+		return &spec.Error{Kind: spec.KindUpstream, Msg: "oauth2 token response from " + ep + " " + why}
+	}
+	e.red.Add(tok.AccessToken)
+	if tok.TokenType != "" && !strings.EqualFold(tok.TokenType, "bearer") {
+		return "", time.Time{}, bad("has token_type " + quote(tok.TokenType) + "; naftiko sends only Bearer tokens")
+	}
+	var exp time.Time
+	if raw := tok.Extra("expires_in"); raw != nil {
+		secs, text, ok := seconds(raw)
+		if !ok {
+			return "", time.Time{}, bad("has an invalid expires_in " + quote(text))
+		}
+		if text != "" {
+			exp = e.now().Add(time.Duration(secs*float64(time.Second)) - tokenSkew)
+		}
+	}
+	return tok.AccessToken, exp, nil
+}
+
+// seconds reads an expires_in value as the library left it: a JSON
+// number, a string (some servers quote it; form answers) or null. text is
+// "" when there is no value.
+func seconds(raw any) (secs float64, text string, ok bool) {
+	switch v := raw.(type) {
+	case float64:
+		return v, strconv.FormatFloat(v, 'f', -1, 64), v >= 0
+	case int64:
+		return float64(v), strconv.FormatInt(v, 10), v >= 0
+	case string:
+		if v == "" {
+			return 0, "", true
+		}
+		secs, err := strconv.ParseFloat(v, 64)
+		return secs, v, err == nil && secs >= 0
+	}
+	return 0, "", true
+}
+
+// tokenError words a failed token request.
+func (e *Engine) tokenError(ctx context.Context, ep string, tt *tokenTransport, err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.Response != nil {
+		status := re.Response.StatusCode
+		se := &spec.Error{Kind: spec.KindUpstream, Status: status, Header: re.Response.Header,
+			Msg:  fmt.Sprintf("oauth2 token request to %s answered %d %s", ep, status, http.StatusText(status)),
+			Hint: "check the client id and secret bound for this adapter, and its scopes"}
+		if re.ErrorCode != "" {
+			se.Msg += ": " + re.ErrorCode
+			if re.ErrorDescription != "" {
+				se.Msg += " (" + re.ErrorDescription + ")"
+			}
+		}
+		return se
+	}
+	if tt.readErr != nil {
+		err = tt.readErr
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) || tt.readErr != nil {
 		te := transportError(err, ctx)
 		if errors.Is(err, errTooLarge) {
 			te.Msg = "the answer exceeds 1 MiB"
 		}
 		te.Msg = "oauth2 token request to " + ep + ": " + te.Msg
-		return "", time.Time{}, te
+		return te
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		se := &spec.Error{Kind: spec.KindUpstream, Status: resp.StatusCode, Header: resp.Header,
-			Msg:  fmt.Sprintf("oauth2 token request to %s answered %d %s", ep, resp.StatusCode, http.StatusText(resp.StatusCode)),
-			Hint: "check the client id and secret bound for this adapter, and its scopes"}
-		var oe struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
+	why := strings.TrimPrefix(err.Error(), "oauth2: ")
+	switch detail := strings.TrimPrefix(why, "cannot parse json: "); {
+	case strings.Contains(why, "missing access_token"):
+		why = "has no access_token"
+	case strings.HasPrefix(detail, "invalid character") || strings.HasPrefix(detail, "unexpected end of JSON"):
+		why = "is not a JSON object"
+	default:
+		why = "is not a usable token answer: " + detail
+	}
+	return &spec.Error{Kind: spec.KindUpstream, Msg: "oauth2 token response from " + ep + " " + why}
+}
+
+// tokenTransport is the transport of one token request: it writes the
+// verbose trace of each request and answer, asks for JSON under the
+// engine's User-Agent, and keeps what the library flattens into text: an
+// error reading the body, and an answer longer than 1 MiB (the library
+// stops reading there; declared lengths are refused before reading).
+type tokenTransport struct {
+	e       *Engine
+	base    http.RoundTripper
+	readErr error
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	if out.Header.Get("Accept") == "" {
+		out.Header.Set("Accept", ctJSON)
+	}
+	out.Header.Set("User-Agent", t.e.userAgent)
+	t.e.traceRequest(nil, out)
+	resp, err := t.base.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	t.e.traceResponse(resp)
+	if resp.ContentLength > maxTokenResponse {
+		resp.Body.Close()
+		return nil, errTooLarge
+	}
+	resp.Body = &tokenBody{ReadCloser: resp.Body, t: t}
+	return resp, nil
+}
+
+// tokenBody records a failed read, and on Close whether bytes remain
+// after the first MiB.
+type tokenBody struct {
+	io.ReadCloser
+	t   *tokenTransport
+	n   int64
+	eof bool
+}
+
+func (b *tokenBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	switch {
+	case err == io.EOF:
+		b.eof = true
+	case err != nil:
+		b.t.readErr = err
+	}
+	return n, err
+}
+
+func (b *tokenBody) Close() error {
+	if !b.eof && b.n >= maxTokenResponse && b.t.readErr == nil {
+		var one [1]byte
+		if k, _ := io.ReadFull(b.ReadCloser, one[:]); k > 0 {
+			b.t.readErr = errTooLarge
 		}
-		if json.Unmarshal(body, &oe) == nil && oe.Error != "" {
-			se.Msg += ": " + oe.Error
-			if oe.Description != "" {
-				se.Msg += " (" + oe.Description + ")"
-			}
-		}
-		return "", time.Time{}, se
 	}
-	var tr struct {
-		AccessToken string          `json:"access_token"`
-		TokenType   string          `json:"token_type"`
-		ExpiresIn   json.RawMessage `json:"expires_in"`
-	}
-	bad := func(why string) error {
-		return &spec.Error{Kind: spec.KindUpstream, Msg: "oauth2 token response from " + ep + " " + why}
-	}
-	if err := json.Unmarshal(body, &tr); err != nil {
-		return "", time.Time{}, bad("is not a JSON object")
-	}
-	if tr.AccessToken == "" {
-		return "", time.Time{}, bad("has no access_token")
-	}
-	e.red.Add(tr.AccessToken)
-	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "bearer") {
-		return "", time.Time{}, bad("has token_type " + quote(tr.TokenType) + "; naftiko sends only Bearer tokens")
-	}
-	var exp time.Time
-	if raw := strings.Trim(string(tr.ExpiresIn), `"`); raw != "" && raw != "null" {
-		secs, err := strconv.ParseFloat(raw, 64)
-		if err != nil || secs < 0 {
-			return "", time.Time{}, bad("has an invalid expires_in " + quote(raw))
-		}
-		exp = e.now().Add(time.Duration(secs*float64(time.Second)) - tokenSkew)
-	}
-	return tr.AccessToken, exp, nil
+	return b.ReadCloser.Close()
 }

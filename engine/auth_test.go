@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -352,6 +353,9 @@ type tokenServer struct {
 	mu       sync.Mutex
 	forms    []string
 	auths    []string
+	agents   []string
+	ctype    string
+	declare  bool
 }
 
 func newTokenServer(t *testing.T) *tokenServer {
@@ -370,9 +374,17 @@ func newTokenServer(t *testing.T) *tokenServer {
 		ts.mu.Lock()
 		ts.forms = append(ts.forms, r.Method+" "+r.URL.Path+" "+r.Header.Get("Content-Type")+" "+string(b))
 		ts.auths = append(ts.auths, r.Header.Get("Authorization"))
+		ts.agents = append(ts.agents, r.Header.Get("User-Agent")+" "+r.Header.Get("Accept"))
 		ts.mu.Unlock()
 		time.Sleep(ts.delay)
-		w.Header().Set("Content-Type", "application/json")
+		if ts.ctype == "" {
+			w.Header().Set("Content-Type", "application/json")
+		} else {
+			w.Header().Set("Content-Type", ts.ctype)
+		}
+		if ts.declare {
+			w.Header().Set("Content-Length", strconv.Itoa(len(ts.answer)))
+		}
 		w.WriteHeader(ts.status)
 		if ts.answer != "" {
 			io.WriteString(w, ts.answer)
@@ -428,11 +440,17 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 		if ts.calls.Load() != 1 {
 			t.Errorf("%d token requests", ts.calls.Load())
 		}
-		if ts.forms[0] != "POST /token application/x-www-form-urlencoded grant_type=client_credentials&scope=read+write&audience=https%3A%2F%2Fapi.example.com" {
+		// golang.org/x/oauth2 encodes the form with url.Values (keys in
+		// order) and form-encodes the client id and secret before HTTP
+		// Basic (RFC 6749 §2.3.1): "s3cr3t:x" travels as "s3cr3t%3Ax".
+		if ts.forms[0] != "POST /token application/x-www-form-urlencoded audience=https%3A%2F%2Fapi.example.com&grant_type=client_credentials&scope=read+write" {
 			t.Errorf("token request = %s", ts.forms[0])
 		}
-		if ts.auths[0] != "Basic "+base64.StdEncoding.EncodeToString([]byte("client-id:s3cr3t:x")) {
+		if ts.auths[0] != "Basic "+base64.StdEncoding.EncodeToString([]byte("client-id:s3cr3t%3Ax")) {
 			t.Errorf("client authentication = %s", ts.auths[0])
+		}
+		if ts.agents[0] != "naftiko/test application/json" {
+			t.Errorf("User-Agent and Accept = %s", ts.agents[0])
 		}
 		for _, r := range api.requests() {
 			if r.Header.Get("Authorization") != "Bearer tok-1-xxxxxxxx" {
@@ -537,6 +555,84 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 		e := oauthEngine(t, ts, api)
 		_, err := e.Call(context.Background(), "list", nil)
 		wantErr(t, err, KindUpstream, "upstream: list: oauth2 token response from "+ts.URL+"/token has token_type \"mac\"; naftiko sends only Bearer tokens")
+	})
+	t.Run("token answers the engine refuses", func(t *testing.T) {
+		for answer, want := range map[string]string{
+			`{"token_type":"bearer"}`:                              "has no access_token",
+			`<html>login</html>`:                                   "is not a JSON object",
+			`{"access_token":"t","expires_in":-5}`:                 "has an invalid expires_in \"-5\"",
+			`{"access_token":"t","expires_in":"soon"}`:             `is not a usable token answer: json: invalid number literal, trying to unmarshal "\"soon\"" into Number`,
+			`{"access_token":"t","token_type":"Bearer","x":[1,2]}`: "",
+			`{"access_token":"t","expires_in":"3600"}`:             "",
+		} {
+			ts := newTokenServer(t)
+			ts.answer = answer
+			api := newUpstream(t, jsonAnswer(200, `[]`))
+			e := oauthEngine(t, ts, api)
+			_, err := e.Call(context.Background(), "list", nil)
+			if want == "" {
+				if err != nil {
+					t.Errorf("%s: %v", answer, err)
+				}
+				continue
+			}
+			wantErr(t, err, KindUpstream, "upstream: list: oauth2 token response from "+ts.URL+"/token "+want)
+		}
+	})
+	t.Run("an error in a 200 answer is a failed token request", func(t *testing.T) {
+		ts := newTokenServer(t)
+		ts.answer = `{"error":"invalid_scope"}`
+		e := oauthEngine(t, ts, newUpstream(t, jsonAnswer(200, `[]`)))
+		_, err := e.Call(context.Background(), "list", nil)
+		wantErr(t, err, KindUpstream, "upstream: list: oauth2 token request to "+ts.URL+"/token answered 200 OK: invalid_scope")
+	})
+	t.Run("a form-encoded token answer is read; a quoted expires_in too", func(t *testing.T) {
+		ts := newTokenServer(t)
+		ts.ctype = "application/x-www-form-urlencoded"
+		ts.answer = `access_token=form-tok&token_type=bearer&expires_in=60`
+		api := newUpstream(t, jsonAnswer(200, `[]`))
+		e := oauthEngine(t, ts, api)
+		now := time.Date(2026, 5, 22, 10, 0, 0, 0, time.UTC)
+		e.now = func() time.Time { return now }
+		e.Call(context.Background(), "list", nil)
+		now = now.Add(29 * time.Second)
+		e.Call(context.Background(), "list", nil)
+		now = now.Add(2 * time.Second)
+		if _, err := e.Call(context.Background(), "list", nil); err != nil {
+			t.Fatal(err)
+		}
+		if ts.calls.Load() != 2 || api.requests()[0].Header.Get("Authorization") != "Bearer form-tok" {
+			t.Errorf("%d token requests, API Authorization %q", ts.calls.Load(), api.requests()[0].Header.Get("Authorization"))
+		}
+	})
+	t.Run("an answer larger than 1 MiB is refused, declared or not", func(t *testing.T) {
+		for _, declared := range []bool{true, false} {
+			ts := newTokenServer(t)
+			ts.answer = `{"access_token":"` + strings.Repeat("a", 1<<20) + `"}`
+			ts.declare = declared
+			e := oauthEngine(t, ts, newUpstream(t, jsonAnswer(200, `[]`)))
+			_, err := e.Call(context.Background(), "list", nil)
+			wantErr(t, err, KindTransport, "transport: list: oauth2 token request to "+ts.URL+"/token: the answer exceeds 1 MiB")
+		}
+	})
+	t.Run("token requests go through the injected client", func(t *testing.T) {
+		ts := newTokenServer(t)
+		api := newUpstream(t, jsonAnswer(200, `[]`))
+		var seen []string
+		var mu sync.Mutex
+		client := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			mu.Lock()
+			seen = append(seen, r.Method+" "+r.URL.Path)
+			mu.Unlock()
+			return http.DefaultTransport.RoundTrip(r)
+		})}
+		e := oauthEngine(t, ts, api, WithHTTPClient(client))
+		if _, err := e.Call(context.Background(), "list", nil); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(seen, ",") != "POST /token,GET /things" {
+			t.Errorf("through the client: %v", seen)
+		}
 	})
 	t.Run("caller Authorization wins and no token is fetched", func(t *testing.T) {
 		ts := newTokenServer(t)

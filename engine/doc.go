@@ -29,28 +29,33 @@
 // rely on and that no hand-written tokenizer would match; the small CSS
 // selector engine that scopes tables (selector.go) is naftiko's own.
 // github.com/andybalholm/cascadia was tried in its place and kept out: it
-// matches [attr^=""] (and $=, *=) on every element carrying the attribute
-// where CSS says such a selector represents nothing, it accepts dynamic
-// pseudo-classes such as :hover that can never match a fetched page
-// (silently empty tables instead of an error), and its errors carry no
-// position ("expected '(' but didn't find it" instead of ":nth-of-type
-// needs an argument").
+// fails TestSelectorMatching, since it matches [attr^=""] (and $=, *=)
+// on every element carrying the attribute where CSS says such a selector
+// represents nothing; it accepts dynamic pseudo-classes such as :hover
+// that can never match a fetched page (silently empty tables instead of
+// an error); and its errors carry no position ("expected '(' but didn't
+// find it" instead of ":nth-of-type needs an argument").
 //
-// Authentication: OAuth2 client credentials (auth_oauth2.go) is our own
-// code, not golang.org/x/oauth2/clientcredentials, this session: the
-// engine needs the token request to go through its own client (verbose
-// trace, redirect policy, tracing), its single flight and refresh on 401
-// keyed by (endpoint, client, scopes, audience, resource), and the exact
-// error texts its tests pin. The library would also change the wire: it
-// sends the client id and secret form-escaped inside HTTP Basic
-// (url.QueryEscape, RFC 6749 §2.3.1), which token endpoints that do not
-// unescape refuse for secrets holding ':' '+' '/' or '=', and it
-// truncates a token answer at 1 MiB where the engine reports it too
-// large. AWS SigV4 and HTTP Digest stay our own by
-// design: no maintained Go library signs an arbitrary prepared request the
-// way the engine needs (SigV4 over the final body and query, digest
-// challenges cached per origin), and both are verified against published
-// test vectors (the AWS SigV4 test suite, RFC 7616 examples).
+// Authentication: the OAuth2 client credentials token request is made by
+// golang.org/x/oauth2/clientcredentials (auth_oauth2.go), with the client
+// authenticated in HTTP Basic as SPEC.md §7.5 says (never the library's
+// auto-detection) and the engine's own *http.Client handed over in the
+// context (oauth2.HTTPClient), so redirects, client spans and the -v
+// trace apply to it. Around it the engine keeps what the library does
+// not do per (endpoint, client, scopes, audience, resource): the cache
+// with 30 s of skew on the engine's clock, one token request shared by
+// concurrent callers, and the refresh and single resend on a 401. The
+// library form-encodes the client id and secret inside Basic (RFC 6749
+// §2.3.1: "s3cr3t:x" travels as "s3cr3t%3Ax"), sends the form keys in
+// sorted order and also reads form-encoded token answers; it stops
+// reading at 1 MiB, so the engine's transport refuses a longer answer
+// (declared or not) with the same error as before.
+//
+// AWS SigV4 and HTTP Digest stay our own by design: no maintained Go
+// library signs an arbitrary prepared request the way the engine needs
+// (SigV4 over the final body and query, digest challenges cached per
+// origin), and both are verified against published test vectors (the
+// AWS SigV4 test suite, RFC 7616 examples).
 //
 // Imports: spec, spec/program (the compiled capability it executes: New
 // compiles one, NewProgram takes one already compiled), binder, and its
