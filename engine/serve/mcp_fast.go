@@ -59,9 +59,11 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, p *probe) bool 
 	if version == "" || r.Header.Get("MCP-Protocol-Version") != version || !slices.Contains(f.versions, version) {
 		return false
 	}
-	if _, ok := pm[mcp.MetaKeyClientCapabilities].(map[string]any); !ok {
-		return false
-	}
+	if c, present := pm[mcp.MetaKeyClientCapabilities]; present {
+		if _, ok := c.(map[string]any); !ok {
+			return false
+		}
+	} // absent is no optional capability (see completeMeta)
 	if ci, present := pm[mcp.MetaKeyClientInfo]; present {
 		if m, ok := ci.(map[string]any); !ok || m["name"] == nil {
 			return false

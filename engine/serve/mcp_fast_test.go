@@ -72,7 +72,9 @@ func TestMCPFastPath(t *testing.T) {
 		{call2026(`5`, "NoSuchTool", `{}`, ""), false, nil},
 		{call2026(`6`, "ListOrganizationMemberships", `{"organization_id":"o"}`, `,"progressToken":"p"`), false, nil},
 		{call2026(`7`, "ListOrganizationMemberships", `{"organization_id":"o"}`, `,"io.modelcontextprotocol/logLevel":"debug"`), false, nil},
-		{strings.Replace(call2026(`8`, "ListOrganizationMemberships", `{"organization_id":"o"}`, ""), `"io.modelcontextprotocol/clientCapabilities":{}`, `"x":1`, 1), false, nil},
+		// Without clientCapabilities: a client with none (both paths).
+		{strings.Replace(call2026(`8`, "ListOrganizationMemberships", `{"organization_id":"o"}`, ""), `"io.modelcontextprotocol/clientCapabilities":{}`, `"x":1`, 1), true, nil},
+		{strings.Replace(call2026(`11`, "ListOrganizationMemberships", `{"organization_id":"o"}`, ""), `"io.modelcontextprotocol/clientCapabilities":{}`, `"io.modelcontextprotocol/clientCapabilities":"none"`, 1), false, nil},
 		{call2026(`9`, "ListOrganizationMemberships", `{"organization_id":"o"}`, ""), false, []string{"Mcp-Name", "InstanceGetOrganizationMemberships"}},
 		{call2026(`10`, "ListOrganizationMemberships", `{"organization_id":"o"}`, ""), false, []string{"Mcp-Method", ""}},
 	} {

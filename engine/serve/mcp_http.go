@@ -117,12 +117,27 @@ func (h *mcpHTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.fast != nil && h.fast.serve(w, r, &p) {
 			return
 		}
+		if f, ok := metaNeeds(&p, r.Header.Get("MCP-Protocol-Version")); ok {
+			body = completeMeta(body, f)
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+			if f.version != "" { // server/discover: the headers follow the body
+				modern = true
+				setIfEmpty(r.Header, "MCP-Protocol-Version", f.version)
+				setIfEmpty(r.Header, "Mcp-Method", *p.Method)
+			}
+		}
 	}
 	if modern {
 		h.stateless.ServeHTTP(w, r)
 		return
 	}
 	h.stateful.ServeHTTP(w, r)
+}
+
+func setIfEmpty(h http.Header, key, value string) {
+	if h.Get(key) == "" {
+		h.Set(key, value)
+	}
 }
 
 // allowedOrigin reports whether a browser origin may call the server: its

@@ -156,6 +156,16 @@ func TestMCPStdioFrames(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", l, want)
 		}
 	}
+	// server/discover and a sessionless call with the protocol version
+	// alone (see completeMeta).
+	io.WriteString(inW, `{"jsonrpc":"2.0","id":3,"method":"server/discover"}`+"\n")
+	if l := line(); !strings.HasPrefix(l, `{"jsonrpc":"2.0","id":3,"result":{"resultType":"complete"`) || !strings.Contains(l, `"supportedVersions":["2026-07-28",`) {
+		t.Errorf("server/discover without _meta: %s", l)
+	}
+	io.WriteString(inW, `{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}`+"\n")
+	if l := line(); !strings.HasPrefix(l, `{"jsonrpc":"2.0","id":4,"result":{"resultType":"complete"`) || !strings.Contains(l, `"tools":[`) {
+		t.Errorf("tools/list without clientCapabilities: %s", l)
+	}
 	inW.CloseWithError(errors.New("stdin broke"))
 	select {
 	case err := <-done:
@@ -164,5 +174,45 @@ func TestMCPStdioFrames(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return")
+	}
+}
+
+// TestMCPDiscoverMeta sends server/discover and other 2026-07-28 requests
+// with less _meta than the go-sdk asks for: no clientCapabilities (read as
+// none), a discover without protocol version (the transport's, else
+// 2026-07-28). A malformed value and an older revision's discover still
+// get the SDK's errors.
+func TestMCPDiscoverMeta(t *testing.T) {
+	up := newUpstream(t)
+	s := clerkServer(t, up, WithMCPHTTP("127.0.0.1:0"))
+	srv := httptest.NewServer(s.Handler(s.units[0].ns))
+	defer srv.Close()
+	url := srv.URL + "/mcp"
+	const v = `"io.modelcontextprotocol/protocolVersion":"2026-07-28"`
+	modern := []string{"MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "server/discover"}
+	for _, tc := range []struct {
+		body   string
+		hdr    []string
+		status int
+		want   string // a prefix of the JSON-RPC message
+	}{
+		{`{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{` + v + `}}}`, modern, 200, `{"jsonrpc":"2.0","id":1,"result":{"resultType":"complete"`},
+		{`{"jsonrpc":"2.0","id":2,"method":"server/discover","params":{}}`, modern, 200, `{"jsonrpc":"2.0","id":2,"result":{"resultType":"complete"`},
+		{`{"jsonrpc":"2.0","id":3,"method":"server/discover"}`, nil, 200, `{"jsonrpc":"2.0","id":3,"result":{"resultType":"complete"`},
+		{`{"jsonrpc":"2.0","id":4,"method":"server/discover","params":{"_meta":{"progressToken":"p"}}}`, nil, 200, `{"jsonrpc":"2.0","id":4,"result":{"resultType":"complete"`},
+		{`{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"_meta":{` + v + `}}}`, []string{"MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/list"}, 200, `{"jsonrpc":"2.0","id":5,"result":{"resultType":"complete"`},
+		{`{"jsonrpc":"2.0","id":6,"method":"server/discover","params":{"_meta":{` + v + `,"io.modelcontextprotocol/clientCapabilities":7}}}`, modern, 400, `{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"missing or invalid _meta field \"io.modelcontextprotocol/clientCapabilities\""}}`},
+		{`{"jsonrpc":"2.0","id":7,"method":"server/discover","params":{}}`, []string{"MCP-Protocol-Version", "2025-11-25"}, 200, `{"jsonrpc":"2.0","id":7,"error":{"code":-32601,`},
+	} {
+		status, body := post(t, url, tc.body, tc.hdr...)
+		if d, ok := strings.CutPrefix(body, "event: message\ndata: "); ok {
+			body = d
+		}
+		if status != tc.status || !strings.HasPrefix(body, tc.want) {
+			t.Errorf("%s %v:\n got %d %s\nwant %d %s…", tc.body, tc.hdr, status, body, tc.status, tc.want)
+		}
+		if strings.Contains(tc.body, "server/discover") && strings.Contains(tc.want, `"result"`) && !strings.Contains(body, `"supportedVersions":["2026-07-28",`) {
+			t.Errorf("%s: no supportedVersions: %s", tc.body, body)
+		}
 	}
 }

@@ -18,7 +18,8 @@ import (
 // transport), so each line is checked here first: a line that is not JSON
 // gets a -32700 parse error, one that is JSON but not a JSON-RPC message
 // object a -32600 invalid request, both with id null, and serving goes on.
-// Good lines go to the SDK unchanged.
+// Good lines go to the SDK, with the _meta of a sessionless request
+// completed (completeMeta).
 //
 // Closing the transport's reader closes in too (readCloser leaves
 // os.Stdin open), which ends the filter.
@@ -49,7 +50,7 @@ func filterFrames(in io.Reader, pw *io.PipeWriter, out *lockedWriter) {
 		if frame := bytes.TrimSpace(line); len(frame) > 0 {
 			if code, msg := frameProblem(frame); code != 0 {
 				out.writeError(code, msg)
-			} else if _, werr := pw.Write(append(frame, '\n')); werr != nil {
+			} else if _, werr := pw.Write(append(stdioMeta(frame), '\n')); werr != nil {
 				return // the session is over
 			}
 		}
@@ -61,6 +62,22 @@ func filterFrames(in io.Reader, pw *io.PipeWriter, out *lockedWriter) {
 			return
 		}
 	}
+}
+
+// stdioMeta completes the _meta of a sessionless request (see
+// completeMeta); stdio names no protocol version of its own.
+func stdioMeta(frame []byte) []byte {
+	if !bytes.Contains(frame, []byte("server/discover")) && !bytes.Contains(frame, []byte(mcp.MetaKeyProtocolVersion)) {
+		return frame
+	}
+	var p probe
+	if json.Unmarshal(frame, &p) != nil {
+		return frame
+	}
+	if f, ok := metaNeeds(&p, ""); ok {
+		return completeMeta(frame, f)
+	}
+	return frame
 }
 
 // frameProblem returns the JSON-RPC error code of a frame that is not a

@@ -320,10 +320,7 @@ func rawRPC(t *testing.T, url, method, params, token string) (int, any) {
 	if err := json.Unmarshal([]byte(params), &p); err != nil {
 		t.Fatal(err)
 	}
-	// The go-sdk also requires the client capabilities of the sessionless
-	// revision (SEP-2575); the reference accepts a request without them.
-	p["_meta"] = map[string]any{"io.modelcontextprotocol/protocolVersion": mcpRevision,
-		"io.modelcontextprotocol/clientCapabilities": map[string]any{}}
+	p["_meta"] = map[string]any{"io.modelcontextprotocol/protocolVersion": mcpRevision}
 	body := mustJSON(map[string]any{"jsonrpc": "2.0", "id": 1, "method": method, "params": p})
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
