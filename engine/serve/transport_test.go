@@ -37,12 +37,15 @@ func TestMCPOverHTTP(t *testing.T) {
 		}
 		cs.Close()
 	}
+	// The client may hold a connection it dialed but never sent a request
+	// on; the server counts such a connection as active for 5 s, so close
+	// the client's idle connections before shutting down.
+	hc.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := s.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hc.CloseIdleConnections()
 	settleGoroutines(t, before)
 }
 
