@@ -219,7 +219,7 @@ func (l *loader) apiKey(a *Auth, d *yaml.Node, field func(string) *field, dialec
 func (l *loader) apiKeyCredential(a *Auth, d, keyV, valueV, placeV *yaml.Node) {
 	placement := "header"
 	if placeV != nil {
-		if p := strings.ToLower(strings.TrimSpace(l.str(placeV, "placement"))); p != "" {
+		if p := l.keyword(placeV, "placement"); p != "" {
 			placement = p
 		}
 		if placement != "header" && placement != "query" {

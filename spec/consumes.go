@@ -48,17 +48,22 @@ func (l *loader) items(n *yaml.Node, field string) []item {
 
 // entry returns the mapping of an item; ok is false (after a fatal
 // diagnostic) when it is not one. A null value in the map-keyed form is an
-// empty entry.
-func (l *loader) entry(it item, what string) (*yaml.Node, bool) {
-	d := deref(it.val)
-	if d != nil && d.Kind == yaml.MappingNode {
-		return d, true
+// empty entry. pos is the entry's position: its key's in the map-keyed
+// form.
+func (l *loader) entry(it item, what string) (d *yaml.Node, pos Pos, ok bool) {
+	d = deref(it.val)
+	switch {
+	case d != nil && d.Kind == yaml.MappingNode:
+	case it.key != nil && isNull(d):
+		d = &yaml.Node{Kind: yaml.MappingNode, Line: it.key.Line, Column: it.key.Column}
+	default:
+		l.fatal(it.val, "wrong-kind", fmt.Sprintf("%s must be a mapping, not a %s", what, kindName(d)), "")
+		return nil, Pos{}, false
 	}
-	if it.key != nil && isNull(d) {
-		return &yaml.Node{Kind: yaml.MappingNode, Line: it.key.Line, Column: it.key.Column}, true
+	if it.key != nil {
+		return d, l.at(it.key), true
 	}
-	l.fatal(it.val, "wrong-kind", fmt.Sprintf("%s must be a mapping, not a %s", what, kindName(d)), "")
-	return nil, false
+	return d, l.at(d), true
 }
 
 // itemName returns an entry's name: its key in the map-keyed form (an own
@@ -170,12 +175,8 @@ func (l *loader) adapter(d *yaml.Node) *Adapter {
 	defer l.setSink(l.setSink(&a.Errors))
 	fs := fieldsOf(d, vocab.FieldsAdapter)
 	// type is known to be http; label and display are documentation only.
-	if v := fs.get("namespace"); v != nil {
-		a.Namespace = l.str(v, "namespace")
-	}
-	if v := fs.get("description"); v != nil {
-		a.Description = l.str(v, "description")
-	}
+	a.Namespace = l.text(fs, "namespace")
+	a.Description = l.text(fs, "description")
 	if v := fs.get("maxBinarySize"); v != nil {
 		a.MaxResponseSize = l.binarySize(v)
 	}
@@ -307,21 +308,16 @@ func (l *loader) duplicateOps(a *Adapter) {
 }
 
 func (l *loader) resource(a *Adapter, it item) *Resource {
-	d, ok := l.entry(it, "a resource")
+	d, pos, ok := l.entry(it, "a resource")
 	if !ok {
 		return nil
 	}
-	r := &Resource{Pos: l.at(d)}
-	if it.key != nil {
-		r.Pos = l.at(it.key)
-	}
+	r := &Resource{Pos: pos}
 	var resErrs []Diagnostic
 	defer l.setSink(l.setSink(&resErrs))
 	fs := fieldsOf(d, vocab.FieldsResource)
 	r.Label = l.labelOf(fs)
-	if v := fs.get("description"); v != nil {
-		r.Description = l.str(v, "description")
-	}
+	r.Description = l.text(fs, "description")
 	nameV, pathV := fs.get("name"), fs.get("path")
 	r.Name = l.itemName(it, nameV, "resource")
 	l.unknownFields(fs, "resource"+quoteName(r.Name))
@@ -428,7 +424,7 @@ func (l *loader) operationMethod(o *Operation, methodV *yaml.Node) {
 // operationFormat reads an operation's outputRawFormat (the format table,
 // spec.Formats), warning on one naftiko cannot decode.
 func (l *loader) operationFormat(o *Operation, formatV *yaml.Node) {
-	f := strings.ToLower(strings.TrimSpace(l.str(formatV, "outputRawFormat")))
+	f := l.keyword(formatV, "outputRawFormat")
 	if f == "" {
 		return
 	}
@@ -459,24 +455,17 @@ func (l *loader) operationName(o *Operation, r *Resource, it item, d, nameV, idK
 }
 
 func (l *loader) operation(r *Resource, it item) *Operation {
-	d, ok := l.entry(it, "an operation")
+	d, pos, ok := l.entry(it, "an operation")
 	if !ok {
 		return nil
 	}
-	o := &Operation{Pos: l.at(d), OutputRawFormat: "json", Method: "GET"}
-	if it.key != nil {
-		o.Pos = l.at(it.key)
-	}
+	o := &Operation{Pos: pos, OutputRawFormat: "json", Method: "GET"}
 	defer l.setSink(l.setSink(&o.Errors))
 	fs := fieldsOf(d, vocab.FieldsOperation)
 	// tags, mappings and outputMediaType are documentation only.
 	o.Label = l.labelOf(fs)
-	if v := fs.get("description"); v != nil {
-		o.Description = l.str(v, "description")
-	}
-	if v := fs.get("outputSchema"); v != nil {
-		o.OutputSchema = l.str(v, "outputSchema")
-	}
+	o.Description = l.text(fs, "description")
+	o.OutputSchema = l.text(fs, "outputSchema")
 	if v := fs.get("maxBinarySize"); v != nil {
 		o.MaxResponseSize = l.binarySize(v)
 	}

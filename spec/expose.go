@@ -47,25 +47,7 @@ var (
 
 // exposesList loads exposes adapters.
 func (l *loader) exposesList(n *yaml.Node) []*Expose {
-	seq := l.sequence(n, "exposes")
-	out := make([]*Expose, 0, len(seq))
-	for _, it := range seq {
-		e := deref(it)
-		if e.Kind != yaml.MappingNode {
-			l.fatal(it, "wrong-kind", fmt.Sprintf("an exposes entry must be a mapping, not a %s", kindName(e)), "")
-			continue
-		}
-		if isImportEntry(e) {
-			if x := l.importExpose(e); x != nil {
-				out = append(out, x)
-			}
-			continue
-		}
-		if x := l.expose(e); x != nil {
-			out = append(out, x)
-		}
-	}
-	return out
+	return sectionList(l, n, "exposes", "an exposes entry", l.importExpose, l.expose)
 }
 
 // exposeFields are the fields specific to each served adapter type.
@@ -126,9 +108,7 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 	defer l.setSink(l.setSink(&x.Errors))
 	var portV, authV, authK, authenticationV, transportV *yaml.Node
 	pre := fieldsOf(d, fieldsExposeType)
-	if v := pre.get("namespace"); v != nil {
-		x.Namespace = l.str(v, "namespace")
-	}
+	x.Namespace = l.text(pre, "namespace")
 	typeV := pre.get("type")
 	raw := strings.TrimSpace(l.str(typeV, "type"))
 	x.Type = strings.ToLower(raw)
@@ -153,12 +133,8 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 			l.warn(kn, "unsupported-feature", fmt.Sprintf("`%s` is not supported and is ignored", k), "")
 		}
 	}
-	if v := fs.get("description"); v != nil {
-		x.Description = l.str(v, "description")
-	}
-	if v := fs.get("address"); v != nil {
-		x.Address = l.str(v, "address")
-	}
+	x.Description = l.text(fs, "description")
+	x.Address = l.text(fs, "address")
 	for _, k := range []string{"label", "display"} {
 		if v := fs.get(k); v != nil && x.Label == "" {
 			x.Label = l.str(v, k)
@@ -173,7 +149,7 @@ func (l *loader) expose(d *yaml.Node) *Expose {
 		l.exposePort(x, portV)
 	}
 	if transportV != nil {
-		x.Transport = strings.ToLower(strings.TrimSpace(l.str(transportV, "transport")))
+		x.Transport = l.keyword(transportV, "transport")
 	}
 	x.Auth = l.authPair(authenticationV, authK, authV, true)
 	l.exposeByType(x, fs, portV, authenticationV, authV)
@@ -192,14 +168,11 @@ func cmpNode(a, b *yaml.Node) *yaml.Node {
 
 func (l *loader) restResources(x *Expose, n *yaml.Node) {
 	for _, it := range l.items(n, "resources") {
-		d, ok := l.entry(it, "a REST resource")
+		d, pos, ok := l.entry(it, "a REST resource")
 		if !ok {
 			continue
 		}
-		r := &RestResource{Pos: l.at(d)}
-		if it.key != nil {
-			r.Pos = l.at(it.key)
-		}
+		r := &RestResource{Pos: pos}
 		// Problems of the resource's own fields belong to each of its
 		// operations (and its forward).
 		var resErrs []Diagnostic
@@ -207,9 +180,7 @@ func (l *loader) restResources(x *Expose, n *yaml.Node) {
 		fs := l.fields(d, "REST resource", fieldsRestResource)
 		r.Name = l.itemName(it, fs.get("name"), "REST resource")
 		r.Label = l.labelOf(fs)
-		if v := fs.get("description"); v != nil {
-			r.Description = l.str(v, "description")
-		}
+		r.Description = l.text(fs, "description")
 		if v := fs.get("path"); v != nil {
 			r.Path = strings.TrimSpace(l.str(v, "path"))
 		}
@@ -241,22 +212,17 @@ func (l *loader) restResources(x *Expose, n *yaml.Node) {
 }
 
 func (l *loader) restOperation(it item, inherited []Diagnostic) *RestOperation {
-	d, ok := l.entry(it, "a REST operation")
+	d, pos, ok := l.entry(it, "a REST operation")
 	if !ok {
 		return nil
 	}
-	o := &RestOperation{Pos: l.at(d), Method: "GET"}
-	if it.key != nil {
-		o.Pos = l.at(it.key)
-	}
+	o := &RestOperation{Pos: pos, Method: "GET"}
 	o.Errors = slices.Clone(inherited)
 	defer l.setSink(l.setSink(&o.Errors))
 	fs := l.fields(d, "REST operation", fieldsRestOp, fieldsBehavior)
 	o.Name = l.itemName(it, fs.get("name"), "REST operation")
 	o.Label = l.labelOf(fs)
-	if v := fs.get("description"); v != nil {
-		o.Description = l.str(v, "description")
-	}
+	o.Description = l.text(fs, "description")
 	if v := fs.get("method"); v != nil {
 		if m := strings.ToUpper(strings.TrimSpace(l.str(v, "method"))); m != "" {
 			o.Method = m
@@ -283,9 +249,7 @@ func (l *loader) forward(n *yaml.Node) *Forward {
 		return f
 	}
 	fs := l.fields(d, "`forward`", fieldsForward)
-	if v := fs.get("targetNamespace"); v != nil {
-		f.TargetNamespace = l.str(v, "targetNamespace")
-	}
+	f.TargetNamespace = l.text(fs, "targetNamespace")
 	if f.TargetNamespace == "" {
 		l.elemError(d, "required-field", "`forward` has no `targetNamespace`", "")
 	}
@@ -338,14 +302,11 @@ func (l *loader) exposedParams(n *yaml.Node, kind string) []*ExposedParam {
 	}
 	out := make([]*ExposedParam, 0, len(its))
 	for _, it := range its {
-		d, ok := l.entry(it, "an input parameter")
+		d, pos, ok := l.entry(it, "an input parameter")
 		if !ok {
 			continue
 		}
-		p := &ExposedParam{Pos: l.at(d)}
-		if it.key != nil {
-			p.Pos = l.at(it.key)
-		}
+		p := &ExposedParam{Pos: pos}
 		fs := l.fields(d, "exposed input parameter", fieldsExposedParam)
 		p.Name = l.itemName(it, fs.get("name"), "input parameter")
 		if p.Name == "" {
@@ -358,11 +319,9 @@ func (l *loader) exposedParams(n *yaml.Node, kind string) []*ExposedParam {
 		} else if kind == "mcp" {
 			l.info(d, "dialect", fmt.Sprintf("tool input `%s` has no description", p.Name))
 		}
-		if v := fs.get("type"); v != nil {
-			p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-		}
+		p.Type = l.keyword(fs.get("type"), "type")
 		if v := fs.get("in"); v != nil {
-			p.In = strings.ToLower(strings.TrimSpace(l.str(v, "in")))
+			p.In = l.keyword(v, "in")
 			if p.In != "" && !slices.Contains([]string{"path", "query", "header", "cookie", "body"}, p.In) {
 				l.warn(v, "param-in-unknown", fmt.Sprintf("input parameter `%s` has an unknown `in: %s`", p.Name, p.In),
 					"use one of path, query, header, cookie, body")
@@ -469,19 +428,14 @@ func (l *loader) withValues(n *yaml.Node) []*WithValue {
 func (l *loader) steps(n *yaml.Node) []*Step {
 	var out []*Step
 	for _, it := range l.items(n, "steps") {
-		d, ok := l.entry(it, "a step")
+		d, pos, ok := l.entry(it, "a step")
 		if !ok {
 			continue
 		}
-		s := &Step{Pos: l.at(d)}
-		if it.key != nil {
-			s.Pos = l.at(it.key)
-		}
+		s := &Step{Pos: pos}
 		fs := l.fields(d, "step", fieldsStep)
 		s.Name = l.itemName(it, fs.get("name"), "step")
-		if v := fs.get("type"); v != nil {
-			s.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-		}
+		s.Type = l.keyword(fs.get("type"), "type")
 		if s.Type == "" {
 			switch {
 			case fs.has("call"):
@@ -612,19 +566,14 @@ func (l *loader) exposedOutput(it item) *Output {
 		k, _ := keyText(it.key)
 		return &Output{Name: k, Path: l.jsonPath(d, "mapping"), Pos: l.at(it.key)}
 	}
-	d, ok := l.entry(it, "an output parameter")
+	d, pos, ok := l.entry(it, "an output parameter")
 	if !ok {
 		return nil
 	}
-	o := &Output{Pos: l.at(d)}
-	if it.key != nil {
-		o.Pos = l.at(it.key)
-	}
+	o := &Output{Pos: pos}
 	fs := l.fields(d, "exposed output parameter", fieldsExposedOut)
 	o.Name = l.itemName(it, fs.get("name"), "output parameter")
-	if v := fs.get("type"); v != nil {
-		o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-	}
+	o.Type = l.keyword(fs.get("type"), "type")
 	if v := fs.get("mapping"); v != nil {
 		switch dv := deref(v); dv.Kind {
 		case yaml.ScalarNode:
@@ -702,14 +651,11 @@ func fieldSchemas(d *yaml.Node) bool {
 
 func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
 	for _, it := range l.items(fs.get("tools"), "tools") {
-		d, ok := l.entry(it, "a tool")
+		d, pos, ok := l.entry(it, "a tool")
 		if !ok {
 			continue
 		}
-		t := &Tool{Pos: l.at(d)}
-		if it.key != nil {
-			t.Pos = l.at(it.key)
-		}
+		t := &Tool{Pos: pos}
 		prev := l.setSink(&t.Errors)
 		tfs := l.fields(d, "MCP tool", fieldsTool, fieldsBehavior)
 		t.Name = l.itemName(it, tfs.get("name"), "tool")
@@ -717,9 +663,7 @@ func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
 			l.elemError(d, "required-field", "a tool has no `name`", "")
 		}
 		t.Label = l.labelOf(tfs)
-		if v := tfs.get("description"); v != nil {
-			t.Description = l.str(v, "description")
-		}
+		t.Description = l.text(tfs, "description")
 		t.InputParameters = l.exposedParams(tfs.get("inputParameters"), "mcp")
 		if v := tfs.get("hints"); v != nil {
 			t.Hints = l.hints(v)
@@ -729,14 +673,11 @@ func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
 		x.Tools = append(x.Tools, t)
 	}
 	for _, it := range l.items(fs.get("resources"), "resources") {
-		d, ok := l.entry(it, "an MCP resource")
+		d, pos, ok := l.entry(it, "an MCP resource")
 		if !ok {
 			continue
 		}
-		r := &MCPResource{Pos: l.at(d)}
-		if it.key != nil {
-			r.Pos = l.at(it.key)
-		}
+		r := &MCPResource{Pos: pos}
 		prev := l.setSink(&r.Errors)
 		rfs := l.fields(d, "MCP resource", fieldsMCPResource, fieldsBehavior)
 		r.Name = l.itemName(it, rfs.get("name"), "MCP resource")
@@ -790,14 +731,11 @@ func (l *loader) hints(n *yaml.Node) Hints {
 }
 
 func (l *loader) prompt(it item) *Prompt {
-	d, ok := l.entry(it, "a prompt")
+	d, pos, ok := l.entry(it, "a prompt")
 	if !ok {
 		return nil
 	}
-	p := &Prompt{Pos: l.at(d)}
-	if it.key != nil {
-		p.Pos = l.at(it.key)
-	}
+	p := &Prompt{Pos: pos}
 	defer l.setSink(l.setSink(&p.Errors))
 	fs := l.fields(d, "MCP prompt", fieldsPrompt)
 	p.Name = l.itemName(it, fs.get("name"), "prompt")
@@ -805,14 +743,12 @@ func (l *loader) prompt(it item) *Prompt {
 		l.elemError(d, "required-field", "a prompt has no `name`", "")
 	}
 	p.Label = l.labelOf(fs)
-	if v := fs.get("description"); v != nil {
-		p.Description = l.str(v, "description")
-	}
+	p.Description = l.text(fs, "description")
 	if v := fs.get("location"); v != nil {
 		p.Location = strings.TrimSpace(l.str(v, "location"))
 	}
 	for _, ai := range l.items(fs.get("arguments"), "arguments") {
-		ad, ok := l.entry(ai, "a prompt argument")
+		ad, _, ok := l.entry(ai, "a prompt argument")
 		if !ok {
 			continue
 		}
@@ -820,9 +756,7 @@ func (l *loader) prompt(it item) *Prompt {
 		afs := l.fields(ad, "prompt argument", fieldsPromptArg)
 		a.Name = l.itemName(ai, afs.get("name"), "prompt argument")
 		a.Label = l.labelOf(afs)
-		if v := afs.get("description"); v != nil {
-			a.Description = l.str(v, "description")
-		}
+		a.Description = l.text(afs, "description")
 		if v := afs.get("required"); v != nil {
 			a.Required, _ = l.boolean(v, "required")
 		}
@@ -848,7 +782,7 @@ func (l *loader) prompt(it item) *Prompt {
 				mfs := l.fields(m, "prompt message", fieldsPromptMsg)
 				msg := &PromptMessage{Role: "user", Pos: l.at(m)}
 				if r := mfs.get("role"); r != nil {
-					msg.Role = strings.ToLower(strings.TrimSpace(l.str(r, "role")))
+					msg.Role = l.keyword(r, "role")
 				}
 				if msg.Role != "user" && msg.Role != "assistant" {
 					rv := cmpNode(mfs.get("role"), m)
@@ -872,59 +806,41 @@ func (l *loader) prompt(it item) *Prompt {
 
 // aggregates loads aggregates and their functions.
 func (l *loader) aggregates(n *yaml.Node) []*Aggregate {
-	seq := l.sequence(n, "aggregates")
-	out := make([]*Aggregate, 0, len(seq))
-	for _, it := range seq {
-		e := deref(it)
-		if e.Kind != yaml.MappingNode {
-			l.fatal(it, "wrong-kind", fmt.Sprintf("an aggregate must be a mapping, not a %s", kindName(e)), "")
-			continue
-		}
-		if isImportEntry(e) {
-			if ag := l.importAggregate(e); ag != nil {
-				out = append(out, ag)
-			}
-			continue
-		}
-		ag := &Aggregate{Node: e, Pos: l.at(e)}
-		fs := fieldsOf(e, fieldsAggregate)
-		ag.Label = l.labelOf(fs)
-		if v := fs.get("namespace"); v != nil {
-			ag.Namespace = l.str(v, "namespace")
-		}
-		if v := fs.get("description"); v != nil {
-			ag.Description = l.str(v, "description")
-		}
-		l.unknownFields(fs, "aggregate"+quoteName(ag.Namespace))
-		var functionsV *yaml.Node
-		if f := fs.last("functions", "flows"); f != nil {
-			functionsV = f.val
-		}
-		seen := map[string]*Function{}
-		for _, fi := range l.items(functionsV, "functions") {
-			if f := l.function(ag, fi); f != nil {
-				if first := seen[f.Name]; first != nil && f.Name != "" {
-					l.errorInto(&f.Errors, Diagnostic{Pos: f.Pos, Rule: "duplicate-function", Message: fmt.Sprintf("function `%s` is declared twice in aggregate `%s` (first at %s)", f.Name, ag.Namespace, first.Pos), Hint: "rename one of them"})
-				} else {
-					seen[f.Name] = f
-				}
-				ag.Functions = append(ag.Functions, f)
-			}
-		}
-		out = append(out, ag)
+	return sectionList(l, n, "aggregates", "an aggregate", l.importAggregate, l.aggregate)
+}
+
+// aggregate loads one aggregate and its functions.
+func (l *loader) aggregate(e *yaml.Node) *Aggregate {
+	ag := &Aggregate{Node: e, Pos: l.at(e)}
+	fs := fieldsOf(e, fieldsAggregate)
+	ag.Label = l.labelOf(fs)
+	ag.Namespace = l.text(fs, "namespace")
+	ag.Description = l.text(fs, "description")
+	l.unknownFields(fs, "aggregate"+quoteName(ag.Namespace))
+	var functionsV *yaml.Node
+	if f := fs.last("functions", "flows"); f != nil {
+		functionsV = f.val
 	}
-	return out
+	seen := map[string]*Function{}
+	for _, fi := range l.items(functionsV, "functions") {
+		if f := l.function(ag, fi); f != nil {
+			if first := seen[f.Name]; first != nil && f.Name != "" {
+				l.errorInto(&f.Errors, Diagnostic{Pos: f.Pos, Rule: "duplicate-function", Message: fmt.Sprintf("function `%s` is declared twice in aggregate `%s` (first at %s)", f.Name, ag.Namespace, first.Pos), Hint: "rename one of them"})
+			} else {
+				seen[f.Name] = f
+			}
+			ag.Functions = append(ag.Functions, f)
+		}
+	}
+	return ag
 }
 
 func (l *loader) function(ag *Aggregate, it item) *Function {
-	d, ok := l.entry(it, "a function")
+	d, pos, ok := l.entry(it, "a function")
 	if !ok {
 		return nil
 	}
-	f := &Function{Aggregate: ag, Pos: l.at(d)}
-	if it.key != nil {
-		f.Pos = l.at(it.key)
-	}
+	f := &Function{Aggregate: ag, Pos: pos}
 	defer l.setSink(l.setSink(&f.Errors))
 	fs := l.fields(d, "aggregate function", fieldsFunction, fieldsBehavior)
 	f.Name = l.itemName(it, fs.get("name"), "function")
@@ -932,9 +848,7 @@ func (l *loader) function(ag *Aggregate, it item) *Function {
 		l.elemError(d, "required-field", "a function has no `name`", "")
 	}
 	f.Label = l.labelOf(fs)
-	if v := fs.get("description"); v != nil {
-		f.Description = l.str(v, "description")
-	}
+	f.Description = l.text(fs, "description")
 	if v := deref(fs.get("semantics")); v != nil && !isNull(v) {
 		if v.Kind != yaml.MappingNode {
 			l.elemError(v, "wrong-kind", fmt.Sprintf("`semantics` must be a mapping, not a %s", kindName(v)), "")

@@ -92,6 +92,9 @@ func (f fieldSet) outside(known []string) fieldSet {
 // text, for a mapping whose known keys depend on one of its fields.
 func allFields(d *yaml.Node) fieldSet { return readFields(d, nil, func(string) bool { return true }) }
 
+// text reads field k of fs as text ("" when absent; l.str).
+func (l *loader) text(fs fieldSet, k string) string { return l.str(fs.get(k), k) }
+
 // fields reads the keys of mapping d. Keys outside known (the union of
 // the lists) are reported as unknown fields of where.
 func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet {
@@ -135,11 +138,7 @@ func isKnown(k string, known [][]string) bool {
 // name as text and its value node.
 func (l *loader) nameValue(d *yaml.Node, where string, known []string) (string, *yaml.Node) {
 	fs := l.fields(d, where, known)
-	name := ""
-	if v := fs.get("name"); v != nil {
-		name = l.str(v, "name")
-	}
-	return name, fs.get("value")
+	return l.text(fs, "name"), fs.get("value")
 }
 
 // unknownFields reports the unknown keys of fs as unknown fields of where.

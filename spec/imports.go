@@ -176,9 +176,7 @@ func (l *loader) importEntry(d *yaml.Node) []*Adapter {
 // `location` or `from` (locV is its value, nil when absent); the alias.
 func (l *loader) importFields(d *yaml.Node, known []string) (ns, loc, as string, locV *yaml.Node) {
 	fs := l.fields(d, "an import entry", known)
-	if v := fs.get("import"); v != nil {
-		ns = l.str(v, "import")
-	}
+	ns = l.text(fs, "import")
 	for _, k := range []string{"name", "namespace"} {
 		if v := fs.get(k); v != nil && ns == "" {
 			ns = l.str(v, k)
@@ -187,9 +185,7 @@ func (l *loader) importFields(d *yaml.Node, known []string) (ns, loc, as string,
 	if f := fs.last("location", "from"); f != nil {
 		loc, locV = l.str(f.val, f.name), f.val
 	}
-	if v := fs.get("as"); v != nil {
-		as = l.str(v, "as")
-	}
+	as = l.text(fs, "as")
 	return ns, loc, as, locV
 }
 

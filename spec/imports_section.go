@@ -68,34 +68,53 @@ func (l *loader) notImported(at *yaml.Node, section, loc string, n int, ns strin
 
 // importExpose imports one exposes adapter.
 func (l *loader) importExpose(d *yaml.Node) *Expose {
-	f, ns, local, at := l.sectionImport(d, "exposes")
-	if f == nil {
-		return nil
-	}
-	for _, x := range f.exposes {
-		if x.Namespace == ns {
-			cp := *x
-			cp.Namespace = local
-			return &cp
-		}
-	}
-	l.notImported(at, "exposes", l.str(at, "from"), len(f.exposes), ns)
-	return nil
+	return importSection(l, d, "exposes", func(f *importedFile) []*Expose { return f.exposes },
+		func(x *Expose) *string { return &x.Namespace })
 }
 
 // importAggregate imports one aggregate.
 func (l *loader) importAggregate(d *yaml.Node) *Aggregate {
-	f, ns, local, at := l.sectionImport(d, "aggregates")
+	return importSection(l, d, "aggregates", func(f *importedFile) []*Aggregate { return f.aggregates },
+		func(ag *Aggregate) *string { return &ag.Namespace })
+}
+
+// importSection imports the entry of an import entry d from the section
+// of its file (entries), renamed: a copy whose namespace (ns) is the alias.
+func importSection[T any](l *loader, d *yaml.Node, section string, entries func(*importedFile) []*T, ns func(*T) *string) *T {
+	f, want, local, at := l.sectionImport(d, section)
 	if f == nil {
 		return nil
 	}
-	for _, ag := range f.aggregates {
-		if ag.Namespace == ns {
-			cp := *ag
-			cp.Namespace = local
+	list := entries(f)
+	for _, x := range list {
+		if *ns(x) == want {
+			cp := *x
+			*ns(&cp) = local
 			return &cp
 		}
 	}
-	l.notImported(at, "aggregates", l.str(at, "from"), len(f.aggregates), ns)
+	l.notImported(at, section, l.str(at, "from"), len(list), want)
 	return nil
+}
+
+// sectionList loads an exposes or aggregates list: each entry a mapping,
+// loaded by imp when it is an import entry, else by one.
+func sectionList[T any](l *loader, n *yaml.Node, section, what string, imp, one func(*yaml.Node) *T) []*T {
+	seq := l.sequence(n, section)
+	out := make([]*T, 0, len(seq))
+	for _, it := range seq {
+		e := deref(it)
+		if e.Kind != yaml.MappingNode {
+			l.fatal(it, "wrong-kind", fmt.Sprintf("%s must be a mapping, not a %s", what, kindName(e)), "")
+			continue
+		}
+		load := one
+		if isImportEntry(e) {
+			load = imp
+		}
+		if x := load(e); x != nil {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -532,9 +532,7 @@ func (l *loader) loadInfo(n *yaml.Node) Info {
 		return info
 	}
 	fs := l.fields(d, "`info`", vocab.FieldsInfo)
-	if v := fs.get("description"); v != nil {
-		info.Description = l.str(v, "description")
-	}
+	info.Description = l.text(fs, "description")
 	// tags, created, modified and stakeholders are documentation only.
 	for _, f := range fs.list {
 		switch f.name {
@@ -596,14 +594,7 @@ func (l *loader) bind(d *yaml.Node) *Bind {
 		return nil
 	}
 	fs := l.fields(d, "a binds entry", vocab.FieldsBind)
-	for _, x := range []struct {
-		k   string
-		dst *string
-	}{{"namespace", &b.Namespace}, {"description", &b.Description}, {"location", &b.Location}} {
-		if v := fs.get(x.k); v != nil {
-			*x.dst = l.str(v, x.k)
-		}
-	}
+	b.Namespace, b.Description, b.Location = l.text(fs, "namespace"), l.text(fs, "description"), l.text(fs, "location")
 	keysV := fs.get("keys")
 	if b.Namespace == "" {
 		l.warn(d, "required-field", "binds entry has no `namespace`", "")

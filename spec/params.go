@@ -36,7 +36,7 @@ func (l *loader) params(n *yaml.Node, paths []*Template) []*Param {
 // the parameter's placeholder, else query (both warned).
 func (l *loader) paramIn(p *Param, d, inV *yaml.Node, paths []*Template) {
 	if inV != nil {
-		p.In = strings.ToLower(strings.TrimSpace(l.str(inV, "in")))
+		p.In = l.keyword(inV, "in")
 		if p.In != "" && !slices.Contains(knownIns, p.In) {
 			l.warn(inV, "param-in-unknown", fmt.Sprintf("input parameter `%s` has an unknown `in: %s`", p.Name, p.In),
 				"use one of "+strings.Join(knownIns, ", "))
@@ -60,21 +60,14 @@ func (l *loader) paramIn(p *Param, d, inV *yaml.Node, paths []*Template) {
 }
 
 func (l *loader) param(it item, paths []*Template) *Param {
-	d, ok := l.entry(it, "an input parameter")
+	d, pos, ok := l.entry(it, "an input parameter")
 	if !ok {
 		return nil
 	}
-	p := &Param{Pos: l.at(d)}
-	if it.key != nil {
-		p.Pos = l.at(it.key)
-	}
+	p := &Param{Pos: pos}
 	fs := fieldsOf(d, vocab.FieldsParam)
-	if v := fs.get("type"); v != nil {
-		p.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-	}
-	if v := fs.get("description"); v != nil {
-		p.Description = l.str(v, "description")
-	}
+	p.Type = l.keyword(fs.get("type"), "type")
+	p.Description = l.text(fs, "description")
 	nameV, valueV, requiredV, defaultV := fs.get("name"), fs.get("value"), fs.get("required"), fs.get("default")
 	p.Name = l.itemName(it, nameV, "input parameter")
 	if p.Name == "" {
@@ -153,18 +146,13 @@ func (l *loader) outputList(n *yaml.Node, one func(item) *Output) []*Output {
 }
 
 func (l *loader) output(it item) *Output {
-	d, ok := l.entry(it, "an output parameter")
+	d, pos, ok := l.entry(it, "an output parameter")
 	if !ok {
 		return nil
 	}
-	o := &Output{Pos: l.at(d)}
-	if it.key != nil {
-		o.Pos = l.at(it.key)
-	}
+	o := &Output{Pos: pos}
 	fs := fieldsOf(d, vocab.FieldsOutput)
-	if v := fs.get("type"); v != nil {
-		o.Type = strings.ToLower(strings.TrimSpace(l.str(v, "type")))
-	}
+	o.Type = l.keyword(fs.get("type"), "type")
 	o.Name = l.itemName(it, fs.get("name"), "output parameter")
 	l.unknownFields(fs, "output parameter"+quoteName(o.Name))
 	valueV := fs.get("value")

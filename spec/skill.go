@@ -63,14 +63,11 @@ var (
 // location) are adapter errors: the adapter is not served.
 func (l *loader) skillAdapter(x *Expose, fs fieldSet) {
 	for _, it := range l.items(fs.get("skills"), "skills") {
-		d, ok := l.entry(it, "a skill")
+		d, pos, ok := l.entry(it, "a skill")
 		if !ok {
 			continue
 		}
-		sk := &Skill{Pos: l.at(d)}
-		if it.key != nil {
-			sk.Pos = l.at(it.key)
-		}
+		sk := &Skill{Pos: pos}
 		sfs := l.fields(d, "skill", fieldsSkill)
 		sk.Name = l.itemName(it, sfs.get("name"), "skill")
 		strs := map[string]*string{"description": &sk.Description, "license": &sk.License,
@@ -107,19 +104,14 @@ func (l *loader) skillAdapter(x *Expose, fs fieldSet) {
 }
 
 func (l *loader) skillTool(sk *Skill, it item) *SkillTool {
-	d, ok := l.entry(it, "a skill tool")
+	d, pos, ok := l.entry(it, "a skill tool")
 	if !ok {
 		return nil
 	}
-	t := &SkillTool{Pos: l.at(d)}
-	if it.key != nil {
-		t.Pos = l.at(it.key)
-	}
+	t := &SkillTool{Pos: pos}
 	tfs := l.fields(d, "skill tool", fieldsSkillTool)
 	t.Name = l.itemName(it, tfs.get("name"), "skill tool")
-	if v := tfs.get("description"); v != nil {
-		t.Description = l.str(v, "description")
-	}
+	t.Description = l.text(tfs, "description")
 	if v := tfs.get("instruction"); v != nil {
 		t.Instruction = strings.TrimSpace(l.str(v, "instruction"))
 	}

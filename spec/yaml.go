@@ -329,6 +329,11 @@ func (l *loader) str(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// keyword reads a scalar as a keyword: text trimmed and lower-cased.
+func (l *loader) keyword(n *yaml.Node, field string) string {
+	return strings.ToLower(strings.TrimSpace(l.str(n, field)))
+}
+
 // boolean reads true/false in any case. A quoted one is accepted with a
 // warning; anything else is an element error. ok is false when the value
 // was not usable.
