@@ -6,8 +6,8 @@ import (
 	"io"
 	"math"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 	"go.yaml.in/yaml/v3"
 )
 

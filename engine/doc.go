@@ -58,8 +58,8 @@
 // AWS SigV4 test suite, RFC 7616 examples).
 //
 // Imports: spec, spec/program (the compiled capability it executes: New
-// compiles one, NewProgram takes one already compiled), binder, and its
-// internal JSON-value helpers (engine/internal/jsonv). It never imports
+// compiles one, NewProgram takes one already compiled), binder, and the
+// JSON values of the language (spec/jsonv). It never imports
 // engine/serve. Operations are resolved once (Resolve, Operations) and
 // called as values (Prepare, CallOp); Call(ref) resolves on each call.
 package engine

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/ohler55/ojg/oj"
 )
 

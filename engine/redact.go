@@ -4,7 +4,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 // What the engine hands out is masked here (SPEC.md §13.3): URLs as

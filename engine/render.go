@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/naftiko/naftiko/binder"
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 // scope resolves template placeholders during one call (SPEC.md §5.2).

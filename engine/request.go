@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/naftiko/naftiko/binder"
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/naftiko/naftiko/spec/program"
 )
 

@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 // value is a typed caller value. text keeps the caller's own spelling when

@@ -21,9 +21,9 @@ var allowedImports = map[string][]string{
 	"spec/schema":            {"spec", "spec/program", "spec/internal/vocab", "spec/internal/yamlnode"},
 	"spec/program":           {"spec", "spec/internal/vocab"},
 	"binder":                 {"spec"},
-	"engine/internal/jsonv":  {"spec"},
-	"engine":                 {"spec", "spec/program", "binder", "engine/internal/jsonv"},
-	"engine/serve":           {"spec", "spec/program", "binder", "engine", "engine/internal/jsonv"},
+	"spec/jsonv":             {"spec"},
+	"engine":                 {"spec", "spec/program", "spec/jsonv", "binder"},
+	"engine/serve":           {"spec", "spec/program", "spec/jsonv", "binder", "engine"},
 	"engine/telemetry":       {"spec"},
 	"cmd/naftiko":            {"spec", "spec/schema", "spec/program", "binder", "engine", "engine/serve", "engine/telemetry"},
 }

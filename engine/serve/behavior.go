@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/naftiko/naftiko/engine"
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/naftiko/naftiko/spec/program"
 )
 

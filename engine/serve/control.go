@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 // newControl builds the handler of a control adapter (SPEC.md §11.5).

@@ -31,10 +31,11 @@
 // WithAddress says otherwise. Run serves until its context is cancelled,
 // then drains in-flight requests for up to 10 seconds.
 //
-// Imports: the OpenTelemetry API, prometheus/client_golang, spec/program (the compiled capability and its `with` values),
-// engine's public API, binder (through Engine.Binder, the one binder with
-// every provider), spec, and engine/internal/jsonv for JSON values. It
-// executes the program: elements are compiled when the Server is built
+// Imports: the OpenTelemetry API, prometheus/client_golang, spec/program
+// (the compiled capability and its `with` values), engine's public API,
+// binder (through Engine.Binder, the one binder with every provider),
+// spec, and spec/jsonv for JSON values; never engine's internals
+// (spec/graph_test.go enforces it). It executes the program: elements are compiled when the Server is built
 // (targets, with values, lookups, mappings), so a request performs no
 // reference lookup by string and no template or JSONPath compilation.
 package serve

@@ -5,8 +5,8 @@ import (
 	"net/http"
 
 	"github.com/naftiko/naftiko/engine"
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/naftiko/naftiko/spec/program"
 )
 

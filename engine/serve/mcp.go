@@ -20,8 +20,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/naftiko/naftiko/engine"
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 type engineInput = engine.Input

@@ -3,8 +3,8 @@ package serve
 import (
 	"unicode/utf8"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 // applyOutputs shapes a result with exposed output parameters (SPEC.md

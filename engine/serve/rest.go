@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/naftiko/naftiko/spec/program"
 )
 

@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/naftiko/naftiko/engine/internal/jsonv"
 	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
 // newSkill serves a skill adapter (SPEC.md §11.4), the read-only catalogue
