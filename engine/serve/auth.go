@@ -146,13 +146,17 @@ func (ia *inboundAuth) check(r *http.Request) bool {
 	return ok && eq
 }
 
-// wrap protects h: requests without the expected credentials get 401.
-func (ia *inboundAuth) wrap(h http.Handler) http.Handler {
+// wrap protects h: requests without the expected credentials get 401,
+// and refused (nil when tracing is off) records their span.
+func (ia *inboundAuth) wrap(h http.Handler, refused func(*http.Request)) http.Handler {
 	if ia == nil {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !ia.check(r) {
+			if refused != nil {
+				refused(r)
+			}
 			w.Header().Set("WWW-Authenticate", ia.challenge)
 			writeJSON(w, http.StatusUnauthorized, errorBody("unauthorized", "Unauthorized", ""))
 			return

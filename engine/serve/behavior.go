@@ -123,8 +123,11 @@ func (inv *invocation) runFunction() (*outcome, error) {
 	if inv.el.functionErr != nil {
 		return nil, inv.el.functionErr
 	}
-	sub := &invocation{s: inv.s, ctx: inv.ctx, el: inv.el.function, args: inv.args, implicit: inv.implicit}
-	return sub.run()
+	ctx, end := inv.s.startSpan(inv.ctx, "function.call", attrFunction.String(inv.el.beh.Call))
+	sub := &invocation{s: inv.s, ctx: ctx, el: inv.el.function, args: inv.args, implicit: inv.implicit}
+	out, err := sub.run()
+	end(err)
+	return out, err
 }
 
 // call runs one consumed call with the `with` values (SPEC.md §11.2).

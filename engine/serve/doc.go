@@ -21,8 +21,9 @@
 //     runtime and process collectors).
 //
 // Tracing is off unless WithTracerProvider injects an OpenTelemetry
-// provider (otel.go): server spans per REST and MCP request, tool and
-// step spans, and the engine's client spans, with the inbound trace
+// provider (otel.go): server spans per REST, skill and MCP request (and
+// per request inbound authentication refuses), tool, step, function and
+// forward spans, and the engine's client spans, with the inbound trace
 // context as parent. The package uses the OTel API only; building an SDK
 // pipeline is engine/telemetry's job.
 //

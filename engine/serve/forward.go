@@ -82,7 +82,9 @@ func (s *Server) forward(w http.ResponseWriter, r *http.Request, rt *route, rest
 			req.Header.Set(h.name, v)
 		}
 	}
-	resp, err := s.client.Do(req)
+	ctx, end := s.startSpan(ctx, "rest.forward", attrNamespace.String(a.Namespace))
+	resp, err := s.fwd.Do(req.WithContext(ctx))
+	end(err)
 	if err != nil {
 		se := &spec.Error{Kind: spec.KindTransport, Msg: fmt.Sprintf("forward to namespace %s failed: %v", a.Namespace, s.redact(err.Error())), Err: err}
 		if errors.Is(err, context.DeadlineExceeded) {

@@ -16,10 +16,13 @@ import (
 )
 
 // WithTracerProvider turns tracing on (SPEC.md §13.1): a server span per
-// REST request (`rest.request`) and per MCP request (`mcp.request`, over
-// HTTP or stdio), an `mcp.tool` span per tool call, a `step.call` or
-// `step.lookup` span per orchestration step, and the engine's client span
-// per upstream request. The inbound trace context (W3C traceparent, or
+// REST request (`rest.request`), skill request (`skill.request`) and MCP
+// request (`mcp.request`, over HTTP or stdio), one for each request
+// inbound authentication refuses, an `mcp.tool` span per tool call, a
+// `step.call` or `step.lookup` span per orchestration step, a
+// `function.call` span per aggregate function reached through `call`, a
+// `rest.forward` span per forwarded request, and the engine's client span
+// per upstream request (forwards included). The inbound trace context (W3C traceparent, or
 // the WithPropagator format; for MCP also `_meta.traceparent`) is the
 // parent of the server span. Off by default: without it no span is made.
 func WithTracerProvider(tp trace.TracerProvider) Option {
@@ -39,6 +42,9 @@ const (
 	attrCapability  = attribute.Key("naftiko.capability")
 	attrStepIndex   = attribute.Key("naftiko.step.index")
 	attrStepCall    = attribute.Key("naftiko.step.call")
+	attrFunction    = attribute.Key("naftiko.function")
+	attrNamespace   = engine.AttrNamespace
+	attrAuthRefused = attribute.Key("naftiko.auth.refused")
 )
 
 // tracingOptions sets up the tracer and returns the engine options that
@@ -68,6 +74,35 @@ func (s *Server) startSpan(ctx context.Context, name string, attrs ...attribute.
 			span.SetAttributes(attribute.String("error.type", se.Kind.String()))
 			span.SetStatus(codes.Error, se.Msg)
 		}
+		span.End()
+	}
+}
+
+// forwardClient is the client REST forwards go through: the shared one,
+// its transport wrapped by the engine's client spans when tracing is on.
+func (s *Server) forwardClient() *http.Client {
+	if s.tracer == nil {
+		return s.client
+	}
+	c := *s.client
+	c.Transport = s.eng.TraceTransport(s.client.Transport)
+	return &c
+}
+
+// refusedSpan returns what records the server span of a request that
+// inbound authentication refused (`<type>.request`, status 401,
+// naftiko.auth.refused=true; no credential is recorded): nil when
+// tracing is off, and for the control adapter, which is not traced.
+func (s *Server) refusedSpan(typ string) func(*http.Request) {
+	if s.tracer == nil || typ == "control" {
+		return nil
+	}
+	name := typ + ".request"
+	attrs := []attribute.KeyValue{attrAdapterType.String(typ), attrCapability.String(s.cap.Info.Label), attrAuthRefused.Bool(true)}
+	return func(r *http.Request) {
+		ctx := s.propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		_, span := s.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.Int("http.response.status_code", http.StatusUnauthorized)))
 		span.End()
 	}
 }

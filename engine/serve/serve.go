@@ -182,6 +182,7 @@ type Server struct {
 	prog    *program.Program
 	binds   *binder.Binder
 	client  *http.Client
+	fwd     *http.Client // REST forwards: client, traced when tracing is on
 	log     *slog.Logger
 	m       *metrics
 	cfg     config
@@ -276,6 +277,7 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.eng = e
+	s.fwd = s.forwardClient()
 	// One binder, the engine's, with every provider registered through
 	// WithEngineOptions: `with` values, tool arguments, steps, inbound
 	// authentication and consumed authentication resolve alike.
@@ -483,7 +485,7 @@ func (s *Server) Start(ctx context.Context) error {
 			errs = append(errs, err)
 			continue
 		}
-		u.handler = ia.wrap(u.handler)
+		u.handler = ia.wrap(u.handler, s.refusedSpan(u.typ))
 	}
 	if len(errs) > 0 {
 		return joinErrors(errs)
