@@ -136,6 +136,21 @@ func (s *Server) traceHTTP(typ string, h http.Handler) http.Handler {
 	})
 }
 
+// traceSkill wraps the mux of a skill adapter with its server span, named
+// by the route the mux chose.
+func (s *Server) traceSkill(mux *http.ServeMux) http.Handler {
+	if s.tracer == nil {
+		return mux
+	}
+	return s.traceHTTP("skill", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if r.Pattern != "" {
+			// The mux sets the pattern it chose on r.
+			setOperationID(r.Context(), r.Pattern)
+		}
+	}))
+}
+
 // statusWriter remembers the status written.
 type statusWriter struct {
 	http.ResponseWriter

@@ -152,13 +152,7 @@ func (s *Server) newSkill(x *spec.Expose) http.Handler {
 		})
 		zw.Close()
 	})
-	return s.traceHTTP("skill", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r)
-		if s.tracer != nil && r.Pattern != "" {
-			// The mux sets the pattern it chose on r.
-			setOperationID(r.Context(), r.Pattern)
-		}
-	}))
+	return s.traceSkill(mux)
 }
 
 // skillDetail is the body of GET /skills/{name}.
