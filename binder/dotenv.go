@@ -1,6 +1,8 @@
 package binder
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -92,10 +94,12 @@ func dotenvValue(raw string) (string, error) {
 // EnvFiles returns a LookupFunc that looks a key up in the dotenv files
 // at paths, later files winning, and then through fallback (os.LookupEnv
 // when nil). This is the CLI's --env-file (SPEC.md §4.2). Every file is
-// read now; a file that is missing, unreadable or malformed is a
-// *spec.Error of kind KindUsage naming it.
-func EnvFiles(paths []string, fallback LookupFunc) (LookupFunc, error) {
-	set, err := LoadEnvFiles(paths, fallback)
+// read now, as long as ctx lasts (a pipe such as <(command) is read
+// too); a file that is missing, unreadable or malformed is a *spec.Error
+// of kind KindUsage naming it, one whose reading ctx interrupted of kind
+// KindTransport, as any cancellation (SPEC.md §10).
+func EnvFiles(ctx context.Context, paths []string, fallback LookupFunc) (LookupFunc, error) {
+	set, err := LoadEnvFiles(ctx, paths, fallback)
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +116,13 @@ type EnvFileSet struct {
 
 // LoadEnvFiles reads the dotenv files at paths, later files winning, in
 // front of fallback (os.LookupEnv when nil). Errors are as for EnvFiles.
-func LoadEnvFiles(paths []string, fallback LookupFunc) (*EnvFileSet, error) {
+func LoadEnvFiles(ctx context.Context, paths []string, fallback LookupFunc) (*EnvFileSet, error) {
 	if fallback == nil {
 		fallback = os.LookupEnv
 	}
 	s := &EnvFileSet{entries: map[string]string{}, from: map[string]string{}, fallback: fallback}
 	for _, p := range paths {
-		m, err := readEnvFile(p)
+		m, err := readEnvFile(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -142,10 +146,14 @@ func (s *EnvFileSet) Lookup(key string) (string, bool) {
 // when no file sets it.
 func (s *EnvFileSet) File(key string) string { return s.from[key] }
 
-func readEnvFile(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+func readEnvFile(ctx context.Context, path string) (map[string]string, error) {
+	data, err := ReadFile(ctx, path)
 	if err != nil {
 		e := &spec.Error{Kind: spec.KindUsage, Err: err}
+		if isCtxErr(err) {
+			e.Kind, e.Msg = spec.KindTransport, fmt.Sprintf("--env-file %s: interrupted while reading", path)
+			return nil, e
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			e.Msg = fmt.Sprintf("--env-file %s: no such file", path)
 			e.Hint = "check the path; it is relative to the working directory"
@@ -154,8 +162,7 @@ func readEnvFile(path string) (map[string]string, error) {
 		}
 		return nil, e
 	}
-	defer f.Close()
-	m, err := ParseDotenv(f)
+	m, err := ParseDotenv(bytes.NewReader(data))
 	if err != nil {
 		return nil, &spec.Error{
 			Kind: spec.KindUsage,

@@ -1,6 +1,7 @@
 package binder
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"os"
@@ -81,7 +82,7 @@ func TestEnvFiles(t *testing.T) {
 	env := map[string]string{"A": "from-env", "C": "from-env"}
 	fallback := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 
-	look, err := EnvFiles([]string{a, b}, fallback)
+	look, err := EnvFiles(context.Background(), []string{a, b}, fallback)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestEnvFiles(t *testing.T) {
 	}
 
 	missing := filepath.Join(dir, "nope.env")
-	_, err = EnvFiles([]string{a, missing}, fallback)
+	_, err = EnvFiles(context.Background(), []string{a, missing}, fallback)
 	var se *spec.Error
 	if !errors.As(err, &se) || se.Kind != spec.KindUsage {
 		t.Fatalf("missing file: err = %#v, want a usage *spec.Error", err)
@@ -111,7 +112,7 @@ func TestEnvFiles(t *testing.T) {
 	}
 
 	bad := writeFile(t, dir, "bad.env", "OK=1\nTOKEN sk_live_abcdef\n")
-	_, err = EnvFiles([]string{bad}, fallback)
+	_, err = EnvFiles(context.Background(), []string{bad}, fallback)
 	if !errors.As(err, &se) || se.Kind != spec.KindUsage {
 		t.Fatalf("bad file: err = %#v, want a usage *spec.Error", err)
 	}
@@ -120,7 +121,7 @@ func TestEnvFiles(t *testing.T) {
 	}
 
 	t.Setenv("NAFTIKO_BINDER_TEST", "os")
-	look, err = EnvFiles(nil, nil)
+	look, err = EnvFiles(context.Background(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

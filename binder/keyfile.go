@@ -45,9 +45,14 @@ func keyFileFormat(path string) string {
 	}
 }
 
-// readKeyFile reads and parses the key file at path.
+// readKeyFile reads and parses the key file at path. Only regular files
+// are read: a named pipe with no writer would block every resolution (and
+// every message masked with the file's secrets) for ever.
 func readKeyFile(path string) (*keyFile, *keyFileError) {
 	format := keyFileFormat(path)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, &keyFileError{read: true, format: format, reason: "it is " + spec.FileKind(st.Mode()) + ", not a regular file"}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &keyFileError{read: true, format: format, reason: pathErrReason(err), err: err}

@@ -68,7 +68,7 @@ func utfBOM(data []byte) string {
 // pipe is read from standard input, "-").
 func readFile(path string) ([]byte, error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read %s: it is %s, not a regular file (to read a document from a pipe, pass - and redirect it to standard input)", path, fileKind(st.Mode()))
+		return nil, fmt.Errorf("cannot read %s: it is %s, not a regular file (to read a document from a pipe, pass - and redirect it to standard input)", path, FileKind(st.Mode()))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -91,8 +91,8 @@ func readFile(path string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// fileKind names the kind of a non-regular file.
-func fileKind(m os.FileMode) string {
+// FileKind names the kind of a non-regular file ("a named pipe (FIFO)").
+func FileKind(m os.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"

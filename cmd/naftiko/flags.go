@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -98,7 +101,7 @@ type stdinOnce struct {
 
 // read returns all of stdin for the consumer named user (a flag such as
 // "--param body=-"); a second consumer gets a usage error naming both.
-func (s *stdinOnce) read(user string) ([]byte, error) {
+func (s *stdinOnce) read(ctx context.Context, user string) ([]byte, error) {
 	if s.user != "" {
 		e := usageErrorf("stdin can be read only once, but both %s and %s ask for it", s.user, user)
 		e.Hint = "read one of them from a file with @path"
@@ -108,25 +111,38 @@ func (s *stdinOnce) read(user string) ([]byte, error) {
 	if s.r == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(s.r)
+	b, err := binder.ReadAll(ctx, s.r)
 	if err != nil {
-		return nil, usageErrorf("%s: reading stdin: %v", user, err)
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, readFailure(user+" (stdin)", err)
+		}
+		return nil, readFailure(user+": reading stdin", err)
 	}
 	return b, nil
 }
 
 // readValueFile reads the file of a flag value given as @path.
-func readValueFile(flag, path string) (string, error) {
+func readValueFile(ctx context.Context, flag, path string) (string, error) {
 	if path == "" {
 		e := usageErrorf("%s: no file name after @", flag)
 		e.Hint = "write @path to read a file, @- to read stdin, or @@text for a literal @text"
 		return "", e
 	}
-	b, err := os.ReadFile(path)
+	b, err := binder.ReadFile(ctx, path)
 	if err != nil {
-		return "", usageErrorf("%s: %v", flag, unwrapPathError(err))
+		return "", readFailure(flag, err)
 	}
 	return string(b), nil
+}
+
+// readFailure reports a flag value that could not be read: a usage error,
+// or, when the context ended first (SIGINT), a transport error as any
+// cancellation (SPEC.md §10; Main exits 130).
+func readFailure(what string, err error) *spec.Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &spec.Error{Kind: spec.KindTransport, Msg: what + ": interrupted while reading", Err: err}
+	}
+	return usageErrorf("%s: %v", what, unwrapPathError(err))
 }
 
 // unwrapPathError shortens "open x: no such file or directory" to the part

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -122,11 +123,11 @@ func TestClassifyValue(t *testing.T) {
 
 func TestStdinOnce(t *testing.T) {
 	s := &stdinOnce{r: strings.NewReader("data")}
-	b, err := s.read("--param a=-")
+	b, err := s.read(context.Background(), "--param a=-")
 	if err != nil || string(b) != "data" {
 		t.Fatalf("first read = %q, %v", b, err)
 	}
-	_, err = s.read("--body -")
+	_, err = s.read(context.Background(), "--body -")
 	if !isUsage(err) || !strings.Contains(err.Error(), "--param a=-") || !strings.Contains(err.Error(), "--body -") {
 		t.Fatalf("second read: err = %v, want a usage error naming both consumers", err)
 	}
@@ -138,15 +139,15 @@ func TestReadValueFile(t *testing.T) {
 	if err := os.WriteFile(p, []byte("line\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := readValueFile("--param x=@"+p, p); err != nil || v != "line\n" {
+	if v, err := readValueFile(context.Background(), "--param x=@"+p, p); err != nil || v != "line\n" {
 		t.Errorf("readValueFile = %q, %v; want the exact content", v, err)
 	}
 	missing := filepath.Join(dir, "missing.txt")
-	_, err := readValueFile("--param x=@"+missing, missing)
+	_, err := readValueFile(context.Background(), "--param x=@"+missing, missing)
 	if !isUsage(err) || !strings.Contains(err.Error(), "missing.txt") {
 		t.Errorf("missing file: err = %v, want a usage error naming the file", err)
 	}
-	if _, err := readValueFile("--param x=@", ""); !isUsage(err) {
+	if _, err := readValueFile(context.Background(), "--param x=@", ""); !isUsage(err) {
 		t.Errorf("empty path: err = %v, want a usage error", err)
 	}
 }

@@ -21,7 +21,7 @@ func (a *app) runHelp(c *cobra.Command, defaultHelp func(*cobra.Command, []strin
 		defaultHelp(c, args)
 		return
 	}
-	c2, err := a.load(args[0])
+	c2, err := a.load(commandContext(c), args[0])
 	if err == nil {
 		var e *engine.Engine
 		if e, err = engine.New(c2); err == nil {
@@ -164,4 +164,13 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// commandContext returns the context c runs under (the one given to
+// Main), or a background context when cobra gives it none.
+func commandContext(c *cobra.Command) context.Context {
+	if ctx := c.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -10,13 +11,13 @@ import (
 // load loads the capability at path ("-" reads it from stdin). When the
 // document cannot be loaded it prints every diagnostic on stderr, compiler
 // style, and returns a reportedError carrying the exit status.
-func (a *app) load(path string) (*spec.Capability, error) {
+func (a *app) load(ctx context.Context, path string) (*spec.Capability, error) {
 	var (
 		c   *spec.Capability
 		err error
 	)
 	if path == "-" {
-		data, rerr := a.stdin.read("the capability file -")
+		data, rerr := a.stdin.read(ctx, "the capability file -")
 		if rerr != nil {
 			return nil, rerr
 		}

@@ -33,7 +33,7 @@ awk(1). The command succeeds whenever the document loads.`,
 		Args:              opsArgs,
 		ValidArgsFunction: completeCapabilityFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.load(args[0])
+			c, err := a.load(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

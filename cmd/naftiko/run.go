@@ -170,7 +170,7 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 	if err := checkRunFlags(f); err != nil {
 		return err
 	}
-	opts, envSet, err := a.runEngineOptions(f)
+	opts, envSet, err := a.runEngineOptions(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 		return err
 	}
 
-	c, err := a.load(file)
+	c, err := a.load(ctx, file)
 	if err != nil {
 		return err
 	}
@@ -215,11 +215,11 @@ func (a *app) run(ctx context.Context, cmd *cobra.Command, args []string, f *run
 
 	// Values are read only once the operation is known, so that a mistyped
 	// operation does not wait for stdin.
-	params, err := a.readParams(raw, op.Multipart)
+	params, err := a.readParams(ctx, raw, op.Multipart)
 	if err != nil {
 		return err
 	}
-	callOpts, err := a.runCallOptions(cmd, f, op)
+	callOpts, err := a.runCallOptions(ctx, cmd, f, op)
 	if err != nil {
 		return err
 	}
@@ -290,7 +290,7 @@ func checkRunFlags(f *runFlags) error {
 
 // runEngineOptions turns the flags of run into engine options; envSet is
 // the --env-file set, nil without one.
-func (a *app) runEngineOptions(f *runFlags) (opts []engine.Option, envSet *binder.EnvFileSet, err error) {
+func (a *app) runEngineOptions(ctx context.Context, f *runFlags) (opts []engine.Option, envSet *binder.EnvFileSet, err error) {
 	opts = []engine.Option{
 		engine.WithTimeout(f.timeout),
 		engine.WithRetries(f.retries),
@@ -304,7 +304,7 @@ func (a *app) runEngineOptions(f *runFlags) (opts []engine.Option, envSet *binde
 		return nil, nil, err
 	}
 	if len(f.envFiles) > 0 {
-		set, err := binder.LoadEnvFiles(f.envFiles, os.LookupEnv)
+		set, err := binder.LoadEnvFiles(ctx, f.envFiles, os.LookupEnv)
 		if err != nil {
 			return nil, nil, envFileError(err)
 		}
@@ -341,15 +341,15 @@ func splitParams(flags []string) ([]rawParam, error) {
 // readParams reads the values of the --param flags (files, stdin; file
 // parts of a multipart body stay references); a repeated name makes a
 // list.
-func (a *app) readParams(raw []rawParam, parts map[string]bool) (map[string]any, error) {
+func (a *app) readParams(ctx context.Context, raw []rawParam, parts map[string]bool) (map[string]any, error) {
 	params := map[string]any{}
 	for _, p := range raw {
 		var v string
 		var err error
 		if parts[p.name] {
-			v, err = a.partValue(p.name, p.value)
+			v, err = a.partValue(ctx, p.name, p.value)
 		} else {
-			v, err = a.paramValue(p.name, p.value)
+			v, err = a.paramValue(ctx, p.name, p.value)
 		}
 		if err != nil {
 			return nil, err
@@ -368,13 +368,13 @@ func (a *app) readParams(raw []rawParam, parts map[string]bool) (map[string]any,
 
 // runCallOptions turns --body and the operation's file parts into call
 // options.
-func (a *app) runCallOptions(cmd *cobra.Command, f *runFlags, op *engine.Operation) ([]engine.CallOption, error) {
+func (a *app) runCallOptions(ctx context.Context, cmd *cobra.Command, f *runFlags, op *engine.Operation) ([]engine.CallOption, error) {
 	var callOpts []engine.CallOption
 	if len(op.Multipart) > 0 {
 		callOpts = append(callOpts, engine.WithFileParts())
 	}
 	if cmd.Flags().Changed("body") {
-		o, err := a.bodyOption(f.body)
+		o, err := a.bodyOption(ctx, f.body)
 		if err != nil {
 			return nil, err
 		}
@@ -437,14 +437,14 @@ func (a *app) printLint(p *program.Program) {
 
 // paramValue reads the value of --param name=value, following @path, -
 // and @@ (SPEC.md §6.4).
-func (a *app) paramValue(name, value string) (string, error) {
+func (a *app) paramValue(ctx context.Context, name, value string) (string, error) {
 	flag := "--param " + name + "=" + value
 	switch kind, text := classifyValue(value); kind {
 	case fromStdin:
-		b, err := a.stdin.read(flag)
+		b, err := a.stdin.read(ctx, flag)
 		return string(b), err
 	case fromFile:
-		return readValueFile(flag, text)
+		return readValueFile(ctx, flag, text)
 	default:
 		return text, nil
 	}
@@ -473,10 +473,10 @@ func eachUpstreamFlag(headers, baseURIs []string, header, baseURI func(a, b stri
 // partValue reads the value of --param name=value for a multipart part:
 // @path stays a file reference (checked to exist), streamed by the engine
 // as a file part; other forms are read as for any parameter.
-func (a *app) partValue(name, value string) (string, error) {
+func (a *app) partValue(ctx context.Context, name, value string) (string, error) {
 	kind, text := classifyValue(value)
 	if kind != fromFile {
-		return a.paramValue(name, value)
+		return a.paramValue(ctx, name, value)
 	}
 	flag := "--param " + name + "=" + value
 	fi, err := os.Stat(text)
@@ -491,11 +491,11 @@ func (a *app) partValue(name, value string) (string, error) {
 
 // bodyOption turns --body into a call option: @path streams the file,
 // - reads stdin, anything else is the body text.
-func (a *app) bodyOption(value string) (engine.CallOption, error) {
+func (a *app) bodyOption(ctx context.Context, value string) (engine.CallOption, error) {
 	flag := "--body " + value
 	switch kind, text := classifyValue(value); kind {
 	case fromStdin:
-		b, err := a.stdin.read(flag)
+		b, err := a.stdin.read(ctx, flag)
 		if err != nil {
 			return nil, err
 		}
@@ -510,6 +510,16 @@ func (a *app) bodyOption(value string) (engine.CallOption, error) {
 		}
 		if fi.IsDir() {
 			return nil, usageErrorf("%s: %s is a directory", flag, text)
+		}
+		if !fi.Mode().IsRegular() {
+			// A pipe (<(command), a FIFO) or a device is read once, now,
+			// as long as ctx lasts: it could be neither reopened for a
+			// retry nor opened later without waiting for its writer.
+			text, err := readValueFile(ctx, flag, text)
+			if err != nil {
+				return nil, err
+			}
+			return engine.WithRawBody([]byte(text)), nil
 		}
 		return engine.WithBodyFile(text), nil
 	default:

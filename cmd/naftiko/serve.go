@@ -143,7 +143,7 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 		return err
 	}
 	if len(f.envFiles) > 0 {
-		lookup, err := binder.EnvFiles(f.envFiles, os.LookupEnv)
+		lookup, err := binder.EnvFiles(ctx, f.envFiles, os.LookupEnv)
 		if err != nil {
 			return envFileError(err)
 		}
@@ -163,7 +163,7 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 	}
 	opts = append(opts, serve.WithStdio(a.stdin.r, a.stdout))
 
-	c, err := a.load(file)
+	c, err := a.load(ctx, file)
 	if err != nil {
 		return err
 	}

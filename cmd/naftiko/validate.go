@@ -66,7 +66,7 @@ bad flag or no FILE.`,
 			var diags []spec.Diagnostic
 			for _, f := range args {
 				if f == "-" {
-					data, err := a.stdin.read("the capability file -")
+					data, err := a.stdin.read(cmd.Context(), "the capability file -")
 					if err != nil {
 						return err
 					}

@@ -1,0 +1,90 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Every file or stream run reads (--body @file, --param k=@file, --param
+// k=-, --env-file) stops when the context ends, as on SIGINT: a named pipe
+// with no writer exits 130 instead of hanging. A key file that is a named
+// pipe is a binding error at once.
+func TestReadsHonourContext(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "keys.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // release any reader left behind
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	op := "  consumes:\n  - type: http\n    namespace: p\n    baseUri: http://127.0.0.1:9\n" +
+		"    resources:\n    - name: r\n      path: /r\n      operations:\n      - name: Post\n        method: POST\n" +
+		"        inputParameters:\n        - {name: x, in: query}\n        body: {type: json}\n"
+	file := write(t, dir, "cap.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\ncapability:\n"+op)
+	keys := write(t, dir, "keys.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\nbinds:\n"+
+		"- namespace: k\n  location: file://./keys.json\n  keys: {T: T}\ncapability:\n"+
+		strings.Replace(op, "    resources:", "    authentication: {type: bearer, token: '{{T}}'}\n    resources:", 1))
+	stdin, never, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	defer never.Close()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", file, "Post", "--body", "@" + fifo}, 130, "naftiko: transport: --body @" + fifo + ": interrupted while reading\n"},
+		{[]string{"run", file, "Post", "--body", "{}", "--param", "x=@" + fifo}, 130, "naftiko: transport: --param x=@" + fifo + ": interrupted while reading\n"},
+		{[]string{"run", file, "Post", "--body", "{}", "--env-file", fifo}, 130, "naftiko: transport: --env-file " + fifo + ": interrupted while reading\n"},
+		{[]string{"run", file, "Post", "--body", "{}", "--param", "x=-"}, 130, "naftiko: transport: --param x=- (stdin): interrupted while reading\n"},
+		{[]string{"run", file, "Post", "--body", "-"}, 130, "naftiko: transport: --body - (stdin): interrupted while reading\n"},
+		{[]string{"run", keys, "Post", "--body", "{}", "--dry-run"}, 2, "naftiko: binding: Post: cannot read key file ./keys.json (binds namespace `k`): it is a named pipe (FIFO), not a regular file\n"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			time.Sleep(50 * time.Millisecond) // time to block in the read; nothing is asserted about time
+			cancel()
+		}()
+		var out, errb bytes.Buffer
+		done := make(chan int, 1)
+		go func() { done <- Main(ctx, tc.args, stdin, &out, &errb) }()
+		select {
+		case code := <-done:
+			if code != tc.code || !strings.HasPrefix(errb.String(), tc.want) {
+				t.Errorf("%q: exit %d, want %d; stderr:\n%s(want %q)", tc.args[3:], code, tc.code, errb.String(), tc.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%q: still blocked after the context was cancelled", tc.args[3:])
+		}
+		cancel()
+	}
+	// A pipe with a writer (--body @<(command)) is read once, before the
+	// request is built.
+	go func() {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.WriteString(`{"a":1}`)
+			f.Close()
+		}
+	}()
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"run", file, "Post", "--body", "@" + fifo, "--dry-run"}, stdin, &out, &errb); code != 0 ||
+		!strings.HasSuffix(out.String(), "\n\n{\"a\":1}\n") {
+		t.Errorf("--body @fifo with a writer: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
