@@ -315,12 +315,10 @@ func (l *loader) resource(a *Adapter, it item) *Resource {
 	r := &Resource{Pos: pos}
 	var resErrs []Diagnostic
 	defer l.setSink(l.setSink(&resErrs))
-	fs := fieldsOf(d, vocab.FieldsResource)
+	fs := l.named(it, d, &r.Name, "resource", "resource", vocab.FieldsResource)
 	r.Label = l.labelOf(fs)
 	r.Description = l.text(fs, "description")
 	nameV, pathV := fs.get("name"), fs.get("path")
-	r.Name = l.itemName(it, nameV, "resource")
-	l.unknownFields(fs, "resource"+quoteName(r.Name))
 	if pathV == nil {
 		l.warn(d, "required-field", fmt.Sprintf("resource%s has no `path`", quoteName(r.Name)), "")
 		r.PathTmpl = &Template{Pos: r.Pos}

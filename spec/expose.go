@@ -177,8 +177,7 @@ func (l *loader) restResources(x *Expose, n *yaml.Node) {
 		// operations (and its forward).
 		var resErrs []Diagnostic
 		prev := l.setSink(&resErrs)
-		fs := l.fields(d, "REST resource", fieldsRestResource)
-		r.Name = l.itemName(it, fs.get("name"), "REST resource")
+		fs := l.named(it, d, &r.Name, "REST resource", "REST resource", fieldsRestResource)
 		r.Label = l.labelOf(fs)
 		r.Description = l.text(fs, "description")
 		if v := fs.get("path"); v != nil {
@@ -219,8 +218,7 @@ func (l *loader) restOperation(it item, inherited []Diagnostic) *RestOperation {
 	o := &RestOperation{Pos: pos, Method: "GET"}
 	o.Errors = slices.Clone(inherited)
 	defer l.setSink(l.setSink(&o.Errors))
-	fs := l.fields(d, "REST operation", fieldsRestOp, fieldsBehavior)
-	o.Name = l.itemName(it, fs.get("name"), "REST operation")
+	fs := l.named(it, d, &o.Name, "REST operation", "REST operation", fieldsRestOp, fieldsBehavior)
 	o.Label = l.labelOf(fs)
 	o.Description = l.text(fs, "description")
 	if v := fs.get("method"); v != nil {
@@ -307,8 +305,7 @@ func (l *loader) exposedParams(n *yaml.Node, kind string) []*ExposedParam {
 			continue
 		}
 		p := &ExposedParam{Pos: pos}
-		fs := l.fields(d, "exposed input parameter", fieldsExposedParam)
-		p.Name = l.itemName(it, fs.get("name"), "input parameter")
+		fs := l.named(it, d, &p.Name, "exposed input parameter", "input parameter", fieldsExposedParam)
 		if p.Name == "" {
 			l.warn(d, "param-name-empty", "an input parameter without a name is dropped", "")
 			continue
@@ -433,8 +430,7 @@ func (l *loader) steps(n *yaml.Node) []*Step {
 			continue
 		}
 		s := &Step{Pos: pos}
-		fs := l.fields(d, "step", fieldsStep)
-		s.Name = l.itemName(it, fs.get("name"), "step")
+		fs := l.named(it, d, &s.Name, "step", "step", fieldsStep)
 		s.Type = l.keyword(fs.get("type"), "type")
 		if s.Type == "" {
 			switch {
@@ -571,8 +567,7 @@ func (l *loader) exposedOutput(it item) *Output {
 		return nil
 	}
 	o := &Output{Pos: pos}
-	fs := l.fields(d, "exposed output parameter", fieldsExposedOut)
-	o.Name = l.itemName(it, fs.get("name"), "output parameter")
+	fs := l.named(it, d, &o.Name, "exposed output parameter", "output parameter", fieldsExposedOut)
 	o.Type = l.keyword(fs.get("type"), "type")
 	if v := fs.get("mapping"); v != nil {
 		switch dv := deref(v); dv.Kind {
@@ -657,8 +652,7 @@ func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
 		}
 		t := &Tool{Pos: pos}
 		prev := l.setSink(&t.Errors)
-		tfs := l.fields(d, "MCP tool", fieldsTool, fieldsBehavior)
-		t.Name = l.itemName(it, tfs.get("name"), "tool")
+		tfs := l.named(it, d, &t.Name, "MCP tool", "tool", fieldsTool, fieldsBehavior)
 		if t.Name == "" {
 			l.elemError(d, "required-field", "a tool has no `name`", "")
 		}
@@ -679,8 +673,7 @@ func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
 		}
 		r := &MCPResource{Pos: pos}
 		prev := l.setSink(&r.Errors)
-		rfs := l.fields(d, "MCP resource", fieldsMCPResource, fieldsBehavior)
-		r.Name = l.itemName(it, rfs.get("name"), "MCP resource")
+		rfs := l.named(it, d, &r.Name, "MCP resource", "MCP resource", fieldsMCPResource, fieldsBehavior)
 		r.Label = l.labelOf(rfs)
 		for _, f := range []struct {
 			k   string
@@ -737,8 +730,7 @@ func (l *loader) prompt(it item) *Prompt {
 	}
 	p := &Prompt{Pos: pos}
 	defer l.setSink(l.setSink(&p.Errors))
-	fs := l.fields(d, "MCP prompt", fieldsPrompt)
-	p.Name = l.itemName(it, fs.get("name"), "prompt")
+	fs := l.named(it, d, &p.Name, "MCP prompt", "prompt", fieldsPrompt)
 	if p.Name == "" {
 		l.elemError(d, "required-field", "a prompt has no `name`", "")
 	}
@@ -753,8 +745,7 @@ func (l *loader) prompt(it item) *Prompt {
 			continue
 		}
 		a := &PromptArgument{Pos: l.at(ad)}
-		afs := l.fields(ad, "prompt argument", fieldsPromptArg)
-		a.Name = l.itemName(ai, afs.get("name"), "prompt argument")
+		afs := l.named(ai, ad, &a.Name, "prompt argument", "prompt argument", fieldsPromptArg)
 		a.Label = l.labelOf(afs)
 		a.Description = l.text(afs, "description")
 		if v := afs.get("required"); v != nil {
@@ -842,8 +833,7 @@ func (l *loader) function(ag *Aggregate, it item) *Function {
 	}
 	f := &Function{Aggregate: ag, Pos: pos}
 	defer l.setSink(l.setSink(&f.Errors))
-	fs := l.fields(d, "aggregate function", fieldsFunction, fieldsBehavior)
-	f.Name = l.itemName(it, fs.get("name"), "function")
+	fs := l.named(it, d, &f.Name, "aggregate function", "function", fieldsFunction, fieldsBehavior)
 	if f.Name == "" {
 		l.elemError(d, "required-field", "a function has no `name`", "")
 	}

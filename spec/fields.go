@@ -95,6 +95,16 @@ func allFields(d *yaml.Node) fieldSet { return readFields(d, nil, func(string) b
 // text reads field k of fs as text ("" when absent; l.str).
 func (l *loader) text(fs fieldSet, k string) string { return l.str(fs.get(k), k) }
 
+// named reads the fields of element d, list entry it, and its name into
+// name (l.itemName; what names the element in its problems), then reports
+// its unknown fields as fields of where and the name: "MCP tool `get`".
+func (l *loader) named(it item, d *yaml.Node, name *string, where, what string, known ...[]string) fieldSet {
+	fs := fieldsOf(d, known...)
+	*name = l.itemName(it, fs.get("name"), what)
+	l.unknownFields(fs, where+quoteName(*name))
+	return fs
+}
+
 // fields reads the keys of mapping d. Keys outside known (the union of
 // the lists) are reported as unknown fields of where.
 func (l *loader) fields(d *yaml.Node, where string, known ...[]string) fieldSet {

@@ -151,10 +151,8 @@ func (l *loader) output(it item) *Output {
 		return nil
 	}
 	o := &Output{Pos: pos}
-	fs := fieldsOf(d, vocab.FieldsOutput)
+	fs := l.named(it, d, &o.Name, "output parameter", "output parameter", vocab.FieldsOutput)
 	o.Type = l.keyword(fs.get("type"), "type")
-	o.Name = l.itemName(it, fs.get("name"), "output parameter")
-	l.unknownFields(fs, "output parameter"+quoteName(o.Name))
 	valueV := fs.get("value")
 	if valueV == nil {
 		l.warn(d, "required-field", fmt.Sprintf("output parameter%s has no `value`; the whole response is used", quoteName(o.Name)), "add `value: $.`")

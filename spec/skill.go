@@ -68,8 +68,7 @@ func (l *loader) skillAdapter(x *Expose, fs fieldSet) {
 			continue
 		}
 		sk := &Skill{Pos: pos}
-		sfs := l.fields(d, "skill", fieldsSkill)
-		sk.Name = l.itemName(it, sfs.get("name"), "skill")
+		sfs := l.named(it, d, &sk.Name, "skill", "skill", fieldsSkill)
 		strs := map[string]*string{"description": &sk.Description, "license": &sk.License,
 			"compatibility": &sk.Compatibility, "argument-hint": &sk.ArgumentHint,
 			"allowed-tools": &sk.AllowedTools, "location": &sk.Location}
@@ -109,8 +108,7 @@ func (l *loader) skillTool(sk *Skill, it item) *SkillTool {
 		return nil
 	}
 	t := &SkillTool{Pos: pos}
-	tfs := l.fields(d, "skill tool", fieldsSkillTool)
-	t.Name = l.itemName(it, tfs.get("name"), "skill tool")
+	tfs := l.named(it, d, &t.Name, "skill tool", "skill tool", fieldsSkillTool)
 	t.Description = l.text(tfs, "description")
 	if v := tfs.get("instruction"); v != nil {
 		t.Instruction = strings.TrimSpace(l.str(v, "instruction"))
