@@ -36,7 +36,9 @@ type CallTrace struct {
 	// Retry is called when a failed attempt will be retried, before the
 	// engine waits.
 	Retry func(Retry)
-	// RedirectHop is called for each redirect the HTTP client follows.
+	// RedirectHop is called for each redirect the HTTP client follows,
+	// and for the redirect it does not follow when a chain reaches the
+	// limit (a loop, most often), with Stopped set.
 	RedirectHop func(RedirectHop)
 }
 
@@ -86,7 +88,7 @@ type Retry struct {
 	Wait time.Duration
 }
 
-// RedirectHop describes a redirect followed by the HTTP client.
+// RedirectHop describes a redirect answered to the HTTP client.
 type RedirectHop struct {
 	Operation string
 	// Status is the status of the redirect answer (301, 302, 303, 307,
@@ -95,6 +97,9 @@ type RedirectHop struct {
 	Status   int
 	From, To string
 	Hop      int
+	// Stopped is set on the redirect that was not followed because the
+	// chain reached the limit of redirects; the attempt then fails.
+	Stopped bool
 }
 
 type callTraceKey struct{}
@@ -192,14 +197,14 @@ func (e *Engine) safeError(err error, ref string) error {
 		Pos: se.Pos, Status: se.Status, Timeout: se.Timeout}
 }
 
-// redirectHop reports a redirect the client follows to the CallTrace of
-// the request's context.
-func (e *Engine) redirectHop(req *http.Request, via []*http.Request) {
+// redirectHop reports a redirect the client follows (or, stopped, the one
+// that ended a chain too long) to the CallTrace of the request's context.
+func (e *Engine) redirectHop(req *http.Request, via []*http.Request, stopped bool) {
 	t := CallTraceFrom(req.Context())
 	if t == nil || t.RedirectHop == nil {
 		return
 	}
-	h := RedirectHop{From: e.safeURL(via[len(via)-1].URL), To: e.safeURL(req.URL), Hop: len(via)}
+	h := RedirectHop{From: e.safeURL(via[len(via)-1].URL), To: e.safeURL(req.URL), Hop: len(via), Stopped: stopped}
 	if req.Response != nil {
 		h.Status = req.Response.StatusCode
 	}

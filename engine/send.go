@@ -346,6 +346,7 @@ func (e *Engine) wrapClient(c *http.Client) *http.Client {
 	orig := c.CheckRedirect
 	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
+			e.redirectHop(req, via, true)
 			return errTooManyRedirects
 		}
 		first := via[0]
@@ -364,7 +365,7 @@ func (e *Engine) wrapClient(c *http.Client) *http.Client {
 				return err
 			}
 		}
-		e.redirectHop(req, via)
+		e.redirectHop(req, via, false)
 		return nil
 	}
 	return &cc

@@ -16,16 +16,25 @@ func TestRedirectLoopIsNotRetried(t *testing.T) {
 	})
 	e := newEngine(t, c, u, WithLookup(env(clerkEnv)), WithRetries(2))
 	var attempts, hops int
+	var last RedirectHop
 	ctx := WithCallTrace(context.Background(), &CallTrace{
 		AttemptStart: func(AttemptStart) { attempts++ },
-		RedirectHop:  func(RedirectHop) { hops++ },
+		RedirectHop: func(h RedirectHop) {
+			if hops++; h.Stopped != (hops == 10) {
+				t.Errorf("hop %d: Stopped = %v", hops, h.Stopped)
+			}
+			last = h
+		},
 	})
 	_, err := e.Call(ctx, "InstanceGetOrganizationMemberships", nil)
 	se := wantErr(t, err, KindTransport, "transport: InstanceGetOrganizationMemberships: request failed: stopped after 10 redirects")
 	if se.Hint != "the upstream redirects in a loop or through too many hops; -v shows each hop" {
 		t.Errorf("hint = %q", se.Hint)
 	}
-	if len(u.requests()) != 10 || attempts != 1 || hops != 9 {
-		t.Errorf("%d requests, %d attempts, %d hops; want 10 requests answered by a redirect, 1 attempt, 9 hops followed", len(u.requests()), attempts, hops)
+	if len(u.requests()) != 10 || attempts != 1 || hops != 10 {
+		t.Errorf("%d requests, %d attempts, %d hops; want 10 requests answered by a redirect, 1 attempt, 9 hops followed and the 10th reported stopped", len(u.requests()), attempts, hops)
+	}
+	if last.Hop != 10 || last.Status != 302 || last.To != u.URL+"/organization_memberships" || last.Operation != "InstanceGetOrganizationMemberships" {
+		t.Errorf("last hop %+v", last)
 	}
 }

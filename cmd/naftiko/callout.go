@@ -37,7 +37,11 @@ func (a *app) hopTrace() *engine.CallTrace {
 	color := a.colorOn(a.stderr)
 	return &engine.CallTrace{
 		RedirectHop: func(h engine.RedirectHop) {
-			fmt.Fprintf(a.stderr, "%s redirect %d: %s → %s\n", paint(color, sgrCyan, "*"), h.Hop, statusText(h.Status), h.To)
+			note := ""
+			if h.Stopped {
+				note = " (not followed: too many redirects)"
+			}
+			fmt.Fprintf(a.stderr, "%s redirect %d: %s → %s%s\n", paint(color, sgrCyan, "*"), h.Hop, statusText(h.Status), h.To, note)
 		},
 		Retry: func(r engine.Retry) {
 			fmt.Fprintf(a.stderr, "%s retry %d of %d in %s after %s\n", paint(color, sgrYellow, "*"),

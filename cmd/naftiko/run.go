@@ -540,10 +540,11 @@ func envFileError(err error) error {
 }
 
 // verboseLogger logs the engine's messages on w without timestamps, so that
-// -v output is stable.
+// -v output is stable. It stops at Info: the engine's one Debug record, a
+// retry, is what hopTrace already prints as "* retry N of M …".
 func verboseLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
-		Level: slog.LevelDebug,
+		Level: slog.LevelInfo,
 		ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
 			if len(groups) == 0 && at.Key == slog.TimeKey {
 				return slog.Attr{}

@@ -122,5 +122,9 @@ func TestVerboseRetries(t *testing.T) {
 		if got := strings.Count(stderr.String(), line); got != map[bool]int{true: 1, false: 0}[verbose] {
 			t.Errorf("-v=%v: %d retry lines in stderr %q", verbose, got, stderr.String())
 		}
+		// Said once: not also as the engine's debug record.
+		if strings.Contains(stderr.String(), "retrying") {
+			t.Errorf("-v=%v: the retry is logged twice: %q", verbose, stderr.String())
+		}
 	}
 }
