@@ -476,6 +476,7 @@ func runSafely(inv *invocation) (out *outcome, err error) {
 // the size cap.
 func (s *Server) toolResult(v any) (*mcp.CallToolResult, error) {
 	var text string
+	var encoded []byte // v as JSON, when v is not a string
 	if str, ok := v.(string); ok {
 		text = str
 	} else {
@@ -483,17 +484,23 @@ func (s *Server) toolResult(v any) (*mcp.CallToolResult, error) {
 		if err != nil {
 			return s.errorResult(&spec.Error{Kind: spec.KindOutput, Msg: "result cannot be encoded as JSON: " + err.Error()}), nil
 		}
-		text = string(b)
+		text, encoded = string(b), b
 	}
 	if t, cut := s.truncate(text); cut {
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: t}}}, nil
 	}
-	var structured any
+	// structuredContent is the same JSON as the text: reuse the encoding
+	// rather than have the result encoded a second time.
+	var structured json.RawMessage
 	switch v.(type) {
 	case map[string]any, *jsonv.Object:
-		structured = v
+		structured = encoded
 	default:
-		structured = map[string]any{"result": v}
+		if encoded == nil {
+			encoded, _ = json.Marshal(text)
+		}
+		structured = make(json.RawMessage, 0, len(encoded)+11)
+		structured = append(append(append(structured, `{"result":`...), encoded...), '}')
 	}
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, StructuredContent: structured}, nil
 }

@@ -55,24 +55,22 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, p *probe) bool 
 		return false
 	}
 	pm := p.Params.Meta
-	version, _ := pm[mcp.MetaKeyProtocolVersion].(string)
+	version, _ := pm.str(mcp.MetaKeyProtocolVersion)
 	if version == "" || r.Header.Get("MCP-Protocol-Version") != version || !slices.Contains(f.versions, version) {
 		return false
 	}
-	if c, present := pm[mcp.MetaKeyClientCapabilities]; present {
-		if _, ok := c.(map[string]any); !ok {
-			return false
-		}
+	if c, present := pm[mcp.MetaKeyClientCapabilities]; present && c[0] != '{' {
+		return false
 	} // absent is no optional capability (see completeMeta)
 	if ci, present := pm[mcp.MetaKeyClientInfo]; present {
-		if m, ok := ci.(map[string]any); !ok || m["name"] == nil {
+		var info struct {
+			Name json.RawMessage `json:"name"`
+		}
+		if ci[0] != '{' || json.Unmarshal(ci, &info) != nil || len(info.Name) == 0 || string(info.Name) == "null" {
 			return false
 		}
 	}
-	if _, ok := pm["progressToken"]; ok {
-		return false
-	}
-	if _, ok := pm[mcp.MetaKeyLogLevel]; ok {
+	if pm.has("progressToken") || pm.has(mcp.MetaKeyLogLevel) {
 		return false
 	}
 	if !acceptsJSON(r.Header.Values("Accept")) {
@@ -97,7 +95,10 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, p *probe) bool 
 		meta, _ = json.Marshal(m)
 		res.Meta = nil
 	}
-	body, err := json.Marshal(res)
+	body, ok := plainResult(res)
+	if !ok {
+		body, err = json.Marshal(res)
+	}
 	if err != nil || len(body) < 2 || body[len(body)-1] != '}' {
 		writeRPCError(w, http.StatusOK, p.ID, -32603, "the tool result cannot be encoded")
 		return true
@@ -118,6 +119,35 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, p *probe) bool 
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
 	return true
+}
+
+// plainResult encodes the commonest tool result, one text block and the
+// structuredContent toolResult already encoded, as the SDK's encoder
+// would but without its reflection and second pass over the structured
+// value; ok is false for any other result, which the SDK encodes.
+func plainResult(res *mcp.CallToolResult) (body []byte, ok bool) {
+	if len(res.Content) != 1 || res.IsError || len(res.Meta) > 0 {
+		return nil, false
+	}
+	t, ok := res.Content[0].(*mcp.TextContent)
+	if !ok || t.Meta != nil || t.Annotations != nil {
+		return nil, false
+	}
+	sc, ok := res.StructuredContent.(json.RawMessage)
+	if res.StructuredContent != nil && !ok {
+		return nil, false
+	}
+	text, err := json.Marshal(t.Text)
+	if err != nil {
+		return nil, false
+	}
+	body = make([]byte, 0, len(text)+len(sc)+64)
+	body = append(append(body, `{"content":[{"type":"text","text":`...), text...)
+	body = append(body, "}]"...)
+	if len(sc) > 0 {
+		body = append(append(body, `,"structuredContent":`...), sc...)
+	}
+	return append(body, '}'), true
 }
 
 // acceptsJSON reports whether an Accept header allows both

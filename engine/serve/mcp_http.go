@@ -65,16 +65,40 @@ func (s *Server) mcpHTTPHandler(a *mcpAdapter) http.Handler {
 // mcpRevision2026 is the first sessionless revision.
 const mcpRevision2026 = "2026-07-28"
 
-// probe is what mcpHTTP reads of a JSON-RPC message.
+// probe is what mcpHTTP reads of a JSON-RPC message. Its _meta values
+// stay raw: decoding them into maps cost more than the rest of the probe
+// (BenchmarkMCPHTTPRaw, pprof).
 type probe struct {
 	Version string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
 	Method  *string         `json:"method"`
 	Params  struct {
-		Meta      map[string]any  `json:"_meta"`
+		Meta      rawMeta         `json:"_meta"`
 		Name      string          `json:"name"`
 		Arguments json.RawMessage `json:"arguments"`
 	} `json:"params"`
+}
+
+// rawMeta is a request's _meta, each value as sent.
+type rawMeta map[string]json.RawMessage
+
+// str returns the string value of key, if it has one.
+func (m rawMeta) str(key string) (string, bool) {
+	raw := m[key]
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
+}
+
+// has reports whether _meta holds key (with any value).
+func (m rawMeta) has(key string) bool {
+	_, ok := m[key]
+	return ok
 }
 
 func (h *mcpHTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +135,7 @@ func (h *mcpHTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeRPCError(w, http.StatusOK, p.ID, jsonrpc.CodeMethodNotFound, "Method not found: "+*p.Method)
 			return
 		}
-		if v, ok := p.Params.Meta[mcp.MetaKeyProtocolVersion].(string); ok && v >= mcpRevision2026 {
+		if v, ok := p.Params.Meta.str(mcp.MetaKeyProtocolVersion); ok && v >= mcpRevision2026 {
 			modern = true
 		}
 		if h.fast != nil && h.fast.serve(w, r, &p) {

@@ -43,8 +43,8 @@ func metaNeeds(p *probe, transportVersion string) (metaFill, bool) {
 		return metaFill{}, false // notifications carry no triple
 	}
 	var f metaFill
-	v, _ := p.Params.Meta[mcp.MetaKeyProtocolVersion].(string)
-	if _, present := p.Params.Meta[mcp.MetaKeyProtocolVersion]; !present && *p.Method == "server/discover" {
+	v, _ := p.Params.Meta.str(mcp.MetaKeyProtocolVersion)
+	if !p.Params.Meta.has(mcp.MetaKeyProtocolVersion) && *p.Method == "server/discover" {
 		switch {
 		case transportVersion == "":
 			f.version = mcpRevision2026
@@ -56,7 +56,7 @@ func metaNeeds(p *probe, transportVersion string) (metaFill, bool) {
 	if v < mcpRevision2026 {
 		return metaFill{}, false
 	}
-	if _, present := p.Params.Meta[mcp.MetaKeyClientCapabilities]; !present {
+	if !p.Params.Meta.has(mcp.MetaKeyClientCapabilities) {
 		f.caps = true
 	}
 	return f, f.caps || f.version != ""
