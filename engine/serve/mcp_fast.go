@@ -46,34 +46,7 @@ func newFastPath(a *mcpAdapter) *fastPath {
 // serve answers the request when it is a plain 2026-07-28 tool call and
 // reports whether it did.
 func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, p *probe) bool {
-	if p.Method == nil || *p.Method != "tools/call" || len(p.ID) == 0 || p.ID[0] == 'n' {
-		return false
-	}
-	// The standard headers of 2026-07-28 (SEP-2243) must repeat the method
-	// and the tool name; the SDK answers a mismatch.
-	if r.Header.Get("Mcp-Method") != "tools/call" || r.Header.Get("Mcp-Name") != p.Params.Name {
-		return false
-	}
-	pm := p.Params.Meta
-	version, _ := pm.str(mcp.MetaKeyProtocolVersion)
-	if version == "" || r.Header.Get("MCP-Protocol-Version") != version || !slices.Contains(f.versions, version) {
-		return false
-	}
-	if c, present := pm[mcp.MetaKeyClientCapabilities]; present && c[0] != '{' {
-		return false
-	} // absent is no optional capability (see completeMeta)
-	if ci, present := pm[mcp.MetaKeyClientInfo]; present {
-		var info struct {
-			Name json.RawMessage `json:"name"`
-		}
-		if ci[0] != '{' || json.Unmarshal(ci, &info) != nil || len(info.Name) == 0 || string(info.Name) == "null" {
-			return false
-		}
-	}
-	if pm.has("progressToken") || pm.has(mcp.MetaKeyLogLevel) {
-		return false
-	}
-	if !acceptsJSON(r.Header.Values("Accept")) {
+	if !f.plain(r, p) {
 		return false
 	}
 	h := f.tools[p.Params.Name]
@@ -119,6 +92,40 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, p *probe) bool 
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
 	return true
+}
+
+// plain reports whether a request is a 2026-07-28 tool call the fast path
+// may answer: its headers agree with its body, its _meta is valid and asks
+// for no notification, and it accepts a JSON answer.
+func (f *fastPath) plain(r *http.Request, p *probe) bool {
+	if p.Method == nil || *p.Method != "tools/call" || len(p.ID) == 0 || p.ID[0] == 'n' {
+		return false
+	}
+	// The standard headers of 2026-07-28 (SEP-2243) must repeat the method
+	// and the tool name; the SDK answers a mismatch.
+	if r.Header.Get("Mcp-Method") != "tools/call" || r.Header.Get("Mcp-Name") != p.Params.Name {
+		return false
+	}
+	pm := p.Params.Meta
+	version, _ := pm.str(mcp.MetaKeyProtocolVersion)
+	if version == "" || r.Header.Get("MCP-Protocol-Version") != version || !slices.Contains(f.versions, version) {
+		return false
+	}
+	if c, present := pm[mcp.MetaKeyClientCapabilities]; present && c[0] != '{' {
+		return false
+	} // absent is no optional capability (see completeMeta)
+	if ci, present := pm[mcp.MetaKeyClientInfo]; present {
+		var info struct {
+			Name json.RawMessage `json:"name"`
+		}
+		if ci[0] != '{' || json.Unmarshal(ci, &info) != nil || len(info.Name) == 0 || string(info.Name) == "null" {
+			return false
+		}
+	}
+	if pm.has("progressToken") || pm.has(mcp.MetaKeyLogLevel) {
+		return false
+	}
+	return acceptsJSON(r.Header.Values("Accept"))
 }
 
 // plainResult encodes the commonest tool result, one text block and the
