@@ -5,35 +5,16 @@ import (
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// syncBuffer is an io.Writer safe for the server's writers and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestMCPStdioEOFDrains closes stdin while tool calls are in flight (the
 // upstream answers after 300 ms): Run returns only once every request
 // read before EOF has its response written, and returns nil.
 func TestMCPStdioEOFDrains(t *testing.T) {
 	up := newUpstream(t)
-	var out syncBuffer
+	out := syncBuf{w: &bytes.Buffer{}}
 	in := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ListOrganizationMemberships","arguments":{"organization_id":"slow"},` +
 		`"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}` + "\n" +
 		`{"jsonrpc":"2.0","id":"two","method":"tools/call","params":{"name":"ListOrganizationMemberships","arguments":{"organization_id":"slow","limit":3},` +
