@@ -409,7 +409,7 @@ func (l *loader) operationMethod(o *Operation, methodV *yaml.Node) {
 	}
 	o.Method = strings.ToUpper(m)
 	switch {
-	case !isToken(m):
+	case !IsToken(m):
 		l.elemError(methodV, "method-invalid", fmt.Sprintf("method %q is not a valid HTTP method token", m), "")
 	case strings.Trim(o.Method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "":
 		l.elemError(methodV, "method-invalid", fmt.Sprintf("method `%s` is not an HTTP method name (letters and hyphens)", m),
@@ -491,8 +491,9 @@ func (l *loader) operation(r *Resource, it item) *Operation {
 	return o
 }
 
-// isToken reports whether s is an HTTP token (RFC 9110).
-func isToken(s string) bool {
+// IsToken reports whether s is an HTTP token (RFC 9110 §5.6.2): a method
+// or a header field name.
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}

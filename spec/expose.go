@@ -224,7 +224,7 @@ func (l *loader) restOperation(it item, inherited []Diagnostic) *RestOperation {
 	if v := fs.get("method"); v != nil {
 		if m := strings.ToUpper(strings.TrimSpace(l.str(v, "method"))); m != "" {
 			o.Method = m
-			if !isToken(m) {
+			if !IsToken(m) {
 				l.elemError(v, "method-invalid", fmt.Sprintf("method %q is not a valid HTTP method token", m), "")
 			}
 		}
