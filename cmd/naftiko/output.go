@@ -92,16 +92,20 @@ func (a *app) writeResult(res *engine.Result, format string) error {
 }
 
 // printValue writes v on stdout in format: indented on a terminal, and
-// JSON coloured when colour is on (see term.go).
+// coloured when colour is on (JSON and YAML alike, see term.go).
 func (a *app) printValue(v any, format string) error {
-	if format != "json" || !a.colorOn(a.stdout) {
+	if (format != "json" && format != "yaml") || !a.colorOn(a.stdout) {
 		return writeValue(a.stdout, v, format, isTerminal(a.stdout))
 	}
 	var buf bytes.Buffer
 	if err := writeValue(&buf, v, format, true); err != nil {
 		return err
 	}
-	if _, err := a.stdout.Write(colorJSON(buf.Bytes())); err != nil {
+	color := colorJSON
+	if format == "yaml" {
+		color = colorYAML
+	}
+	if _, err := a.stdout.Write(color(buf.Bytes())); err != nil {
 		return outputError(err)
 	}
 	return nil

@@ -8,10 +8,12 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
-// What naftiko does differently on a terminal: colour (JSON syntax on
-// stdout, error and warning prefixes on stderr) and the one-line status of
+// What naftiko does differently on a terminal: colour (JSON and YAML
+// syntax on stdout, error and warning prefixes on stderr) and the one-line status of
 // a call on stderr. Colour is decided per stream: on when the stream is a
 // terminal, off when it is piped or redirected, when NO_COLOR is set to
 // anything but the empty string (https://no-color.org), when TERM is
@@ -168,4 +170,149 @@ func sizeText(n int) string {
 // standard text.
 func statusText(status int) string {
 	return strings.TrimSpace(fmt.Sprintf("%d %s", status, http.StatusText(status)))
+}
+
+// colorYAML returns the YAML text b, as writeValue writes it, with the
+// colours of colorJSON: keys blue, strings green, numbers cyan, booleans
+// yellow, null magenta. The tokens are found by parsing b again with the
+// YAML library, whose nodes give each scalar's line, column, style and
+// resolved tag; only the scalars' own text is wrapped, so removing the
+// colour codes gives b back. Text the parser refuses is returned as is.
+func colorYAML(b []byte) []byte {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return b
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	var spans []yamlSpan
+	var walk func(n *yaml.Node, key bool)
+	walk = func(n *yaml.Node, key bool) {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			spans = append(spans, scalarSpans(lines, n, key)...)
+		case yaml.MappingNode:
+			for i, c := range n.Content {
+				walk(c, i%2 == 0)
+			}
+		default:
+			for _, c := range n.Content {
+				walk(c, false)
+			}
+		}
+	}
+	walk(&doc, false)
+	var out strings.Builder
+	out.Grow(len(b) + len(b)/2)
+	for li, line := range lines {
+		at := 0
+		for _, s := range spans {
+			if s.line != li || s.from < at || s.to > len(line) {
+				continue
+			}
+			out.WriteString(line[at:s.from])
+			out.WriteString(paint(true, s.style, line[s.from:s.to]))
+			at = s.to
+		}
+		out.WriteString(line[at:])
+	}
+	return []byte(out.String())
+}
+
+// yamlSpan is the byte range [from, to) of lines[line] that a scalar
+// occupies, and its colour.
+type yamlSpan struct {
+	line, from, to int
+	style          string
+}
+
+// scalarSpans locates scalar n in lines: a quoted or plain scalar on its
+// line, a block scalar (| or >) on its indicator and content lines.
+func scalarSpans(lines []string, n *yaml.Node, key bool) []yamlSpan {
+	li := n.Line - 1
+	if li < 0 || li >= len(lines) {
+		return nil
+	}
+	line := strings.TrimRight(lines[li], "\n")
+	from := runeOffset(line, n.Column-1)
+	if from < 0 || from >= len(line) {
+		return nil
+	}
+	style := scalarStyle(n, key)
+	rest := line[from:]
+	switch n.Style {
+	case yaml.DoubleQuotedStyle:
+		return []yamlSpan{{li, from, from + stringEnd([]byte(rest), 0), style}}
+	case yaml.SingleQuotedStyle:
+		for j := 1; j < len(rest); j++ {
+			if rest[j] == '\'' {
+				if j+1 < len(rest) && rest[j+1] == '\'' {
+					j++
+					continue
+				}
+				return []yamlSpan{{li, from, from + j + 1, style}}
+			}
+		}
+		return nil
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		return blockSpans(lines, li, from, style)
+	}
+	end := len(rest)
+	if key {
+		if i := strings.Index(rest, ":"); i >= 0 {
+			end = i
+		}
+	}
+	return []yamlSpan{{li, from, from + len(strings.TrimRight(rest[:end], " ")), style}}
+}
+
+// blockSpans colours the indicator of a block scalar and its content
+// lines: those after it indented deeper than the indicator's line.
+func blockSpans(lines []string, li, from int, style string) []yamlSpan {
+	spans := []yamlSpan{{li, from, len(strings.TrimRight(lines[li], "\n")), style}}
+	parent := indentOf(lines[li])
+	for j := li + 1; j < len(lines); j++ {
+		l := strings.TrimRight(lines[j], "\n")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		ind := indentOf(l)
+		if ind <= parent {
+			break
+		}
+		spans = append(spans, yamlSpan{j, ind, len(l), style})
+	}
+	return spans
+}
+
+func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
+
+// runeOffset is the byte offset of the n-th character of s (the YAML
+// parser counts columns in characters); -1 past the end.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	if n == 0 {
+		return len(s)
+	}
+	return -1
+}
+
+// scalarStyle is the colour of a scalar by its resolved tag.
+func scalarStyle(n *yaml.Node, key bool) string {
+	if key {
+		return sgrBlue
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return sgrCyan
+	case "!!bool":
+		return sgrYellow
+	case "!!null":
+		return sgrMagenta
+	}
+	return sgrGreen
 }

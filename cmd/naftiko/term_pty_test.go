@@ -221,3 +221,34 @@ func TestTerminalUpstreamError(t *testing.T) {
 		t.Errorf("stray escape in %q", stderr)
 	}
 }
+
+// TestTerminalYAML: -o yaml is coloured on a terminal like JSON, and plain
+// with NO_COLOR or when piped.
+func TestTerminalYAML(t *testing.T) {
+	t.Setenv("NO_COLOR", "")
+	t.Setenv("TERM", "xterm")
+	plain := "gone: null\nid: 1\nname: x\nok: true\ntags:\n  - a\n"
+	out, errw := openPTY(t), openPTY(t)
+	if code := ttyRun(t, "1", out.tty, errw.tty, "-o", "yaml"); code != 0 {
+		t.Fatalf("exit %d; stderr %q", code, errw.text())
+	}
+	want := "\x1b[34mgone\x1b[0m: \x1b[35mnull\x1b[0m\n\x1b[34mid\x1b[0m: \x1b[36m1\x1b[0m\n\x1b[34mname\x1b[0m: \x1b[32mx\x1b[0m\n" +
+		"\x1b[34mok\x1b[0m: \x1b[33mtrue\x1b[0m\n\x1b[34mtags\x1b[0m:\n  - \x1b[32ma\x1b[0m\n"
+	if got := out.text(); got != want {
+		t.Errorf("stdout =\n%q\nwant\n%q", got, want)
+	}
+	t.Setenv("NO_COLOR", "1")
+	out, errw = openPTY(t), openPTY(t)
+	if code := ttyRun(t, "1", out.tty, errw.tty, "-o", "yaml"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := out.text(); got != plain {
+		t.Errorf("NO_COLOR stdout = %q, want %q", got, plain)
+	}
+	t.Setenv("NO_COLOR", "")
+	var stdout bytes.Buffer
+	errw = openPTY(t)
+	if code := ttyRun(t, "1", &stdout, errw.tty, "-o", "yaml"); code != 0 || stdout.String() != plain {
+		t.Errorf("piped: exit %d stdout %q, want %q", code, stdout.String(), plain)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -125,6 +126,68 @@ func TestVerboseRetries(t *testing.T) {
 		// Said once: not also as the engine's debug record.
 		if strings.Contains(stderr.String(), "retrying") {
 			t.Errorf("-v=%v: the retry is logged twice: %q", verbose, stderr.String())
+		}
+	}
+}
+
+func TestColorYAML(t *testing.T) {
+	v := map[string]any{
+		"a": "x: y", "n": -1.5, "i": 3, "ok": true, "v": nil, "s": "plain text",
+		"q": "007", "e": "", "multi": "line one\nline two\n", "list": []any{1, "s", map[string]any{"k": false}},
+		"ünï": "çödé", "quoted key: x": "'single'",
+	}
+	var buf bytes.Buffer
+	if err := writeValue(&buf, v, "yaml", true); err != nil {
+		t.Fatal(err)
+	}
+	in := buf.String()
+	got := string(colorYAML(buf.Bytes()))
+	const (
+		b = "\x1b[34m"
+		g = "\x1b[32m"
+		c = "\x1b[36m"
+		y = "\x1b[33m"
+		m = "\x1b[35m"
+		z = "\x1b[0m"
+	)
+	want := b + "a" + z + ": " + g + "'x: y'" + z + "\n" +
+		b + "e" + z + ": " + g + "\"\"" + z + "\n" +
+		b + "i" + z + ": " + c + "3" + z + "\n" +
+		b + "list" + z + ":\n" +
+		"  - " + c + "1" + z + "\n" +
+		"  - " + g + "s" + z + "\n" +
+		"  - " + b + "k" + z + ": " + y + "false" + z + "\n" +
+		b + "multi" + z + ": " + g + "|" + z + "\n" +
+		"  " + g + "line one" + z + "\n" +
+		"  " + g + "line two" + z + "\n" +
+		b + "n" + z + ": " + c + "-1.5" + z + "\n" +
+		b + "ok" + z + ": " + y + "true" + z + "\n" +
+		b + "q" + z + ": " + g + "\"007\"" + z + "\n" +
+		b + "'quoted key: x'" + z + ": " + g + "'''single'''" + z + "\n" +
+		b + "s" + z + ": " + g + "plain text" + z + "\n" +
+		b + "v" + z + ": " + m + "null" + z + "\n" +
+		b + "ünï" + z + ": " + g + "çödé" + z + "\n"
+	if got != want {
+		t.Errorf("colorYAML of\n%s=\n%q\nwant\n%q", in, got, want)
+	}
+	if plain := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(got, ""); plain != in {
+		t.Errorf("without its colour codes the text changed:\n%s", plain)
+	}
+	// A result that is one scalar or a list, and a block string in a list.
+	for v, want := range map[string]string{
+		"7":                              c + "7" + z + "\n",
+		`"two\nlines"`:                   g + "|-" + z + "\n  " + g + "two" + z + "\n  " + g + "lines" + z + "\n",
+		`["a\nb", null]`:                 "- " + g + "|-" + z + "\n  " + g + "a" + z + "\n  " + g + "b" + z + "\n- " + m + "null" + z + "\n",
+		`{"x": {"y": "1\n2\n"}, "z": 1}`: b + "x" + z + ":\n  " + b + "y" + z + ": " + g + "|" + z + "\n    " + g + "1" + z + "\n    " + g + "2" + z + "\n" + b + "z" + z + ": " + c + "1" + z + "\n",
+	} {
+		var x any
+		if err := json.Unmarshal([]byte(v), &x); err != nil {
+			t.Fatal(err)
+		}
+		buf.Reset()
+		writeValue(&buf, x, "yaml", true)
+		if got := string(colorYAML(buf.Bytes())); got != want {
+			t.Errorf("colorYAML of\n%s=\n%q\nwant\n%q", buf.String(), got, want)
 		}
 	}
 }
