@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -39,14 +41,21 @@ func (p *Prepared) Dump(w io.Writer) error {
 }
 
 // Curl writes an equivalent curl command. Secrets read from environment
-// variables appear as "$VAR" references, other secrets as ****.
+// variables appear as "$VAR" references, other secrets as ****. A query
+// parameter holding such a secret is written as --url-query 'name='"$VAR"
+// (curl 7.87 or later), so that curl percent-encodes the value as the
+// request did.
 func (p *Prepared) Curl(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("curl")
 	if p.Method != http.MethodGet {
 		b.WriteString(" -X " + p.Method)
 	}
-	b.WriteString(" " + p.word(p.e.shapeMaskURL(p.URL, p.envSecret)))
+	u, queries := p.curlURL()
+	b.WriteString(" " + p.word(u))
+	for _, q := range queries {
+		b.WriteString(" \\\n  --url-query " + p.word(q))
+	}
 	switch a := p.sendAuth().(type) {
 	case *digestAuth:
 		b.WriteString(" \\\n  --digest -u " + p.word(a.user+":"+a.pass))
@@ -77,6 +86,33 @@ func (p *Prepared) Curl(w io.Writer) error {
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// curlURL returns the URL as --curl writes it, without the query
+// parameters whose value holds a secret read from an environment variable,
+// and those parameters as name=value with the value decoded: a "$VAR"
+// reference inside the URL would reach curl unencoded.
+func (p *Prepared) curlURL() (string, []string) {
+	raw := p.e.shapeMaskURL(p.URL, p.envSecret)
+	head, query, ok := strings.Cut(raw, "?")
+	if !ok || len(p.envRefs) == 0 {
+		return raw, nil
+	}
+	var kept, moved []string
+	for _, pair := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		if d, err := url.QueryUnescape(v); err == nil && slices.ContainsFunc(p.envRefs, func(r envRef) bool {
+			return strings.Contains(d, r.secret)
+		}) {
+			moved = append(moved, k+"="+d)
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	if len(kept) > 0 {
+		head += "?" + strings.Join(kept, "&")
+	}
+	return head, moved
 }
 
 // EnvVars lists the environment variables whose values Curl writes as
