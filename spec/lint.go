@@ -34,20 +34,15 @@ var LintRules = []Rule{
 	{"body-on-get", "a GET or HEAD operation defines a body"},
 }
 
-// TargetInputs returns the caller-visible input names of a consumed
-// operation, in order, and the required ones: the compile stage's one
-// input derivation (program.Op.Inputs).
-type TargetInputs func(OpRef) (names, required []string)
-
-// LintWith runs the lint rules of SPEC.md §3 that the loader does not
-// already report, on a loaded capability; inputs is the compile stage's
-// derivation of the inputs of the operations `with` targets (use
-// program.Lint, which supplies it). It reads the model and the raw nodes
-// of exposes adapters and aggregates; it touches neither network nor
-// environment. The diagnostics are sorted.
-func LintWith(c *Capability, inputs TargetInputs) []Diagnostic {
+// LintDocument runs the lint rules of SPEC.md §3 that the loader does not
+// already report and that need no compiled program, on a loaded
+// capability. The rules about the calls of exposed elements against the
+// inputs of their targets (with-unknown-target, required-not-supplied)
+// run on the compiled program: use program.Lint, which runs both. It
+// reads the model and the raw nodes of exposes adapters and aggregates;
+// it touches neither network nor environment. The diagnostics are sorted.
+func LintDocument(c *Capability) []Diagnostic {
 	l := newLinter(c)
-	l.inputs = inputs
 	l.run()
 	SortDiagnostics(l.out)
 	return l.out
@@ -78,8 +73,6 @@ type linter struct {
 	exposeNS map[string]bool
 	// refs holds every placeholder name referenced anywhere.
 	refs map[string]bool
-	// inputs derives the inputs of `with` targets (the compile stage's).
-	inputs TargetInputs
 }
 
 func newLinter(c *Capability) *linter {
@@ -864,8 +857,6 @@ type element struct {
 	what string // "MCP tool `x`"
 	node *yaml.Node
 	pos  Pos
-	// inputs are the names the element's caller can supply.
-	inputs []string
 }
 
 func (l *linter) exposes() {
@@ -948,29 +939,9 @@ func (l *linter) inboundOAuth2(file string, n *yaml.Node) {
 	}
 }
 
-// inputNames returns the names of the inputParameters of n (list or map).
-func inputNames(n *yaml.Node) []string {
-	var out []string
-	for _, e := range lintEntries(lintField(n, "inputParameters")) {
-		if e.name != "" {
-			out = append(out, e.name)
-		}
-	}
-	return out
-}
-
 func (l *linter) rest(file string, x *Expose) {
-	server := inputNames(x.Node)
 	for _, r := range lintEntries(lintField(x.Node, "resources")) {
 		path := lintString(r.node, "path")
-		res := append(slices.Clone(server), inputNames(r.node)...)
-		if t, _ := ParseTemplate(path, Pos{}, false, URLTemplate); t != nil {
-			for _, p := range t.Parts {
-				if p.Name != "" {
-					res = append(res, p.Name)
-				}
-			}
-		}
 		if fw := lintField(r.node, "forward"); fw != nil {
 			v := lintField(fw, "targetNamespace")
 			if ns := lintScalar(v); ns != "" && !slices.Contains(l.consumed, ns) {
@@ -982,8 +953,7 @@ func (l *linter) rest(file string, x *Expose) {
 			if name == "" {
 				name = lintString(o.node, "method") + " " + path
 			}
-			l.element(file, element{what: "REST operation `" + name + "`", node: o.node, pos: o.pos(file),
-				inputs: append(slices.Clone(res), inputNames(o.node)...)})
+			l.element(file, element{what: "REST operation `" + name + "`", node: o.node, pos: o.pos(file)})
 		}
 	}
 }
@@ -995,18 +965,10 @@ func (l *linter) mcp(file string, x *Expose) {
 				fmt.Sprintf("MCP tool name `%s` is %d characters long; many MCP clients reject names over 64", t.name, utf8.RuneCountInString(t.name)),
 				"shorten it")
 		}
-		l.element(file, element{what: "MCP tool `" + t.name + "`", node: t.node, pos: t.pos(file), inputs: inputNames(t.node)})
+		l.element(file, element{what: "MCP tool `" + t.name + "`", node: t.node, pos: t.pos(file)})
 	}
 	for _, r := range lintEntries(lintField(x.Node, "resources")) {
-		var ins []string
-		if t, _ := ParseTemplate(lintString(r.node, "uri"), Pos{}, false, URLTemplate); t != nil {
-			for _, p := range t.Parts {
-				if p.Name != "" {
-					ins = append(ins, p.Name)
-				}
-			}
-		}
-		l.element(file, element{what: "MCP resource `" + r.name + "`", node: r.node, pos: r.pos(file), inputs: ins})
+		l.element(file, element{what: "MCP resource `" + r.name + "`", node: r.node, pos: r.pos(file)})
 	}
 }
 
@@ -1019,7 +981,7 @@ func (l *linter) aggregates() {
 			fs = lintField(g.Node, "flows")
 		}
 		for _, f := range lintEntries(fs) {
-			l.element(file, element{what: "aggregate function `" + f.name + "`", node: f.node, pos: f.pos(file), inputs: inputNames(f.node)})
+			l.element(file, element{what: "aggregate function `" + f.name + "`", node: f.node, pos: f.pos(file)})
 		}
 	}
 }
@@ -1050,21 +1012,17 @@ func (l *linter) element(file string, e element) {
 		}
 	}
 	if hasCall {
-		l.call(file, e, e.node)
+		l.call(file, e.node)
 	}
 	for _, s := range lintEntries(lintField(e.node, "steps")) {
 		if lintHas(s.node, "call") {
-			name := s.name
-			if name == "" {
-				name = lintString(s.node, "name")
-			}
-			l.call(file, element{what: fmt.Sprintf("step `%s` of %s", name, e.what), node: s.node, pos: s.pos(file), inputs: e.inputs}, s.node)
+			l.call(file, s.node)
 		}
 	}
 }
 
-// call resolves the `call` of n and checks its `with` against the target.
-func (l *linter) call(file string, e element, n *yaml.Node) {
+// call resolves the `call` of n.
+func (l *linter) call(file string, n *yaml.Node) {
 	v := lintField(n, "call")
 	ref := strings.TrimSpace(lintScalar(v))
 	if ref == "" {
@@ -1091,7 +1049,6 @@ func (l *linter) call(file string, e element, n *yaml.Node) {
 			fmt.Sprintf("call `%s` matches %s; the first is used", ref, strings.Join(names, ", ")),
 			"write the full namespace.resource.operation reference")
 	}
-	l.with(file, e, n, ref, cands[0])
 }
 
 // unresolved reports a reference that names nothing, with up to three
@@ -1116,43 +1073,6 @@ func suggestRefs(ref string, candidates []string) []string {
 		}
 	}
 	return vocab.Near(ref, same, 3, 3)
-}
-
-// with checks the `with` keys of n against the target operation, and that
-// every required target parameter is supplied.
-func (l *linter) with(file string, e element, n *yaml.Node, ref string, t OpRef) {
-	if l.inputs == nil {
-		return
-	}
-	names, required := l.inputs(t)
-	keys, withNames := lintKeys(lintField(n, "with"))
-	for i, k := range withNames {
-		if slices.Contains(names, k) {
-			continue
-		}
-		hint := ""
-		if s := suggest(k, names); s != "" {
-			hint = "did you mean `" + s + "`?"
-		}
-		l.emit("with-unknown-target", lintPos(file, keys[i]), SeverityWarning,
-			fmt.Sprintf("`with` key `%s` names no parameter of `%s`; it is ignored", k, ref), hint)
-	}
-	var missing []string
-	for _, r := range required {
-		if !slices.Contains(withNames, r) && !slices.Contains(e.inputs, r) {
-			missing = append(missing, r)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	what := "parameter `" + missing[0] + "`"
-	if len(missing) > 1 {
-		what = "parameters `" + strings.Join(missing, "`, `") + "`"
-	}
-	l.emit("required-not-supplied", lintPos(file, lintField(n, "call")), SeverityWarning,
-		fmt.Sprintf("required %s of `%s` supplied neither by `with` nor by an input of %s", what, ref, e.what),
-		fmt.Sprintf("add `with: {%s: …}` or an input parameter `%s`", missing[0], missing[0]))
 }
 
 // ---------------------------------------------------------------------------

@@ -4,49 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/engine"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/naftiko/naftiko/spec/program"
 )
-
-// element is an exposed element ready to run: a REST operation, an MCP
-// tool or dynamic resource, with a `ref` already merged with its function.
-type element struct {
-	name        string
-	description string
-	// ns is the namespace of the adapter serving the element: `ns.x`
-	// references name inputs, like `tools.x` and `rest.x`.
-	ns string
-	// inputs are the declared inputs (the element's own, else the
-	// function's).
-	inputs []*spec.ExposedParam
-	// beh is what runs: the element's own behaviour, or the function's.
-	beh *spec.Behavior
-	// outputs shape the result: the element's own, else the function's.
-	outputs []*spec.Output
-	// target is the consumed operation of a call.
-	target *engine.Operation
-	// with are the compiled `with` values of the call.
-	with []*program.With
-	// function is the aggregate function a `call` names (functionErr when
-	// it cannot run).
-	function    *element
-	functionErr error
-	// generated elements pass their arguments to the call unchanged.
-	generated bool
-	// stepTargets are the operations of call steps, stepWith their
-	// compiled `with` values, lookupThis the compiled $this of lookup
-	// steps, by step index; mappingThis the $this of mappings.
-	stepTargets []*engine.Operation
-	stepWith    [][]*program.With
-	lookupThis  []*program.Value
-	mappingThis []*program.Value
-}
 
 // outcome is the result of running an element.
 type outcome struct {
@@ -91,40 +59,34 @@ func (inv *invocation) input(name string) (any, bool) {
 	return nil, false
 }
 
-// prefixed reports whether P is a prefix naming this element's inputs:
-// tools, rest or the adapter's namespace.
-func (inv *invocation) prefixed(p string) bool { return inv.s.prog.Names.ElementPrefix(p, inv.el.ns) }
-
 // run executes the element.
 func (inv *invocation) run() (*outcome, error) {
-	b := inv.el.beh
+	el := inv.el
+	b := el.Behavior
 	switch {
-	case inv.el.generated:
+	case el.Generated || el.Target != nil:
 		return inv.call()
-	case b.Call != "" && (b.Target != nil || b.CallFunction != nil):
-		if b.CallFunction != nil && b.Target == nil {
-			return inv.runFunction()
-		}
-		return inv.call()
-	case len(b.Steps) > 0:
+	case b.Call != "" && b.CallFunction != nil:
+		return inv.runFunction()
+	case len(el.Steps) > 0:
 		return inv.orchestrate()
 	case b.Mode() == "mock":
-		v, err := inv.applyOutputs(inv.el.outputs, nil)
+		v, err := inv.applyOutputs(el.Outputs, nil)
 		if err != nil {
 			return nil, err
 		}
 		return &outcome{status: http.StatusOK, value: v}, nil
 	}
-	return nil, &spec.Error{Kind: spec.KindSpec, Msg: fmt.Sprintf("`%s` has nothing to run", inv.el.name)}
+	return nil, &spec.Error{Kind: spec.KindSpec, Msg: fmt.Sprintf("`%s` has nothing to run", el.Name)}
 }
 
 // runFunction runs an aggregate function reached through `call`.
 func (inv *invocation) runFunction() (*outcome, error) {
-	if inv.el.functionErr != nil {
-		return nil, inv.el.functionErr
+	if inv.el.FunctionErr != nil {
+		return nil, inv.el.FunctionErr
 	}
-	ctx, end := inv.s.startSpan(inv.ctx, "function.call", attrFunction.String(inv.el.beh.Call))
-	sub := &invocation{s: inv.s, ctx: ctx, el: inv.el.function, args: inv.args, implicit: inv.implicit}
+	ctx, end := inv.s.startSpan(inv.ctx, "function.call", attrFunction.String(inv.el.Behavior.Call))
+	sub := &invocation{s: inv.s, ctx: ctx, el: inv.el.Function, args: inv.args, implicit: inv.implicit}
 	out, err := sub.run()
 	end(err)
 	return out, err
@@ -135,15 +97,15 @@ func (inv *invocation) call() (*outcome, error) {
 	el := inv.el
 	var params map[string]any
 	var err error
-	if el.generated {
+	if el.Generated {
 		params = inv.args
 	} else {
-		params, err = inv.withParams(el.with, el.target)
+		params, err = inv.withParams(el.With, el.Pass)
 		if err != nil {
 			return nil, err
 		}
 	}
-	res, err := inv.s.eng.CallOp(inv.ctx, el.target, params)
+	res, err := inv.s.eng.CallOp(inv.ctx, el.Target, params)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +117,7 @@ func (inv *invocation) call() (*outcome, error) {
 	if out.parts = binaryParts(el, res); out.parts != nil {
 		return out, nil
 	}
-	out.value, err = inv.applyOutputs(el.outputs, inv.s.callResult(res))
+	out.value, err = inv.applyOutputs(el.Outputs, inv.s.callResult(res))
 	return out, err
 }
 
@@ -172,23 +134,12 @@ func (s *Server) callResult(res *engine.Result) any {
 	return res.Value
 }
 
-// withParams evaluates `with` against the invocation and adds the inputs
-// whose name equals a target parameter that `with` does not mention.
-// Keys the target does not have are ignored.
-func (inv *invocation) withParams(with []*program.With, target *engine.Operation) (map[string]any, error) {
-	params := map[string]any{}
-	known := map[string]bool{}
-	if target != nil {
-		for _, in := range target.Inputs {
-			known[in.Name] = true
-		}
-	}
-	mentioned := map[string]bool{}
+// withParams evaluates the compiled `with` entries of a call against the
+// invocation, then passes the caller's inputs named like a target input
+// that `with` does not mention (program.CompileCall decided which).
+func (inv *invocation) withParams(with []*program.With, pass []string) (map[string]any, error) {
+	params := make(map[string]any, len(with)+len(pass))
 	for _, w := range with {
-		mentioned[w.Name] = true
-		if target != nil && !known[w.Name] {
-			continue
-		}
 		v, ok, err := inv.value(w.Value)
 		if err != nil {
 			return nil, err
@@ -197,14 +148,9 @@ func (inv *invocation) withParams(with []*program.With, target *engine.Operation
 			params[w.Name] = v
 		}
 	}
-	if target != nil {
-		for _, in := range target.Inputs {
-			if mentioned[in.Name] {
-				continue
-			}
-			if v, ok := inv.input(in.Name); ok {
-				params[in.Name] = v
-			}
+	for _, name := range pass {
+		if v, ok := inv.input(name); ok {
+			params[name] = v
 		}
 	}
 	return params, nil
@@ -245,18 +191,14 @@ func (inv *invocation) value(v *program.Value) (any, bool, error) {
 		}
 		return l, true, nil
 	case program.ValueTemplate:
-		return inv.template(v.Tmpl)
+		return inv.template(v)
 	case program.ValueInput:
 		x, ok := inv.input(v.Name)
 		return x, ok, nil
 	case program.ValueVar:
-		bv, err := inv.s.binds.NSVar(inv.ctx, v.Prefix, v.Name)
-		if err != nil {
-			return nil, false, err
-		}
-		return bv.Reveal(), true, nil
+		return inv.variable(v)
 	case program.ValueStep:
-		x := navigate(inv.steps[v.Prefix], v.Name)
+		x := navigate(inv.steps[v.Prefix], v.Segs)
 		return x, x != nil, nil
 	case program.ValuePath:
 		x := v.Path.Get(inv.steps)
@@ -265,12 +207,25 @@ func (inv *invocation) value(v *program.Value) (any, bool, error) {
 	return nil, false, nil
 }
 
-// navigate walks a dotted path into a JSON-like value.
-func navigate(v any, path string) any {
-	if path == "" {
-		return v
+// variable reveals a bound variable: Prefix.Name, or Name when Prefix is
+// "".
+func (inv *invocation) variable(v *program.Value) (any, bool, error) {
+	var bv binder.Value
+	var err error
+	if v.Prefix == "" {
+		bv, err = inv.s.binds.Var(inv.ctx, v.Name)
+	} else {
+		bv, err = inv.s.binds.NSVar(inv.ctx, v.Prefix, v.Name)
 	}
-	for _, seg := range strings.Split(path, ".") {
+	if err != nil {
+		return nil, false, err
+	}
+	return bv.Reveal(), true, nil
+}
+
+// navigate walks the segments of a dotted path into a JSON-like value.
+func navigate(v any, segs []string) any {
+	for _, seg := range segs {
 		switch x := v.(type) {
 		case map[string]any:
 			v = x[seg]
@@ -289,196 +244,240 @@ func navigate(v any, path string) any {
 	return v
 }
 
-// lookup resolves a template placeholder: an input, a prefixed input, a
-// step result, a namespaced bound variable, a bound variable.
-func (inv *invocation) lookup(name string) (any, bool, error) {
-	if v, ok := inv.input(name); ok {
+// placeholder resolves one compiled placeholder: a caller input of its
+// own name, else what the program classified it as.
+func (inv *invocation) placeholder(sl *program.Slot) (any, bool, error) {
+	if v, ok := inv.input(sl.Name); ok {
 		return v, true, nil
 	}
-	if pre, rest, ok := strings.Cut(name, "."); ok {
-		if inv.prefixed(pre) {
-			v, ok := inv.input(rest)
-			return v, ok, nil
-		}
-		if _, ok := inv.steps[pre]; ok {
-			v := navigate(inv.steps[pre], rest)
-			return v, v != nil, nil
-		}
-		if inv.s.prog.Names.BindNamespace(pre) {
-			bv, err := inv.s.binds.NSVar(inv.ctx, pre, rest)
-			if err != nil {
-				return nil, false, err
-			}
-			return bv.Reveal(), true, nil
-		}
+	if sl.Ref == nil {
+		return nil, false, nil
 	}
-	if inv.s.prog.Names.Bound(name) {
-		bv, err := inv.s.binds.Var(inv.ctx, name)
+	return inv.value(sl.Ref)
+}
+
+// template renders a compiled template. A template that is exactly one
+// placeholder keeps the value's type, and is absent when the value is;
+// any other missing placeholder is a usage error.
+func (inv *invocation) template(t *program.Value) (any, bool, error) {
+	if len(t.Slots) == 1 && t.Slots[0].Name != "" {
+		v, ok, err := inv.placeholder(&t.Slots[0])
+		return v, ok && v != nil, err
+	}
+	var b strings.Builder
+	for i := range t.Slots {
+		sl := &t.Slots[i]
+		if sl.Name == "" {
+			b.WriteString(sl.Lit)
+			continue
+		}
+		v, ok, err := inv.placeholder(sl)
 		if err != nil {
 			return nil, false, err
 		}
-		return bv.Reveal(), true, nil
-	}
-	return nil, false, nil
-}
-
-// template renders t. A template that is exactly one placeholder keeps the
-// value's type, and is absent when the value is; any other missing
-// placeholder is a usage error.
-func (inv *invocation) template(t *spec.Template) (any, bool, error) {
-	if p, whole := t.Whole(); whole {
-		v, ok, err := inv.lookup(p.Name)
-		return v, ok && v != nil, err
-	}
-	s, err := t.String(func(p spec.Part) (string, error) {
-		v, ok, err := inv.lookup(p.Name)
-		if err != nil {
-			return "", err
-		}
 		if !ok || v == nil {
-			return "", &spec.Error{Kind: spec.KindUsage, Pos: p.Pos,
-				Msg: fmt.Sprintf("`%s` is needed by the template %q but was not supplied", p.Name, t.Src)}
+			return nil, false, &spec.Error{Kind: spec.KindUsage, Pos: sl.Pos,
+				Msg: fmt.Sprintf("`%s` is needed by the template %q but was not supplied", sl.Name, t.Tmpl.Src)}
 		}
-		return jsonv.Text(v), nil
-	})
-	if err != nil {
-		return nil, false, err
+		b.WriteString(jsonv.Text(v))
 	}
-	return s, true, nil
+	return b.String(), true, nil
 }
 
 // ---------------------------------------------------------------------------
 // Orchestration (SPEC.md §12).
 
 func (inv *invocation) orchestrate() (*outcome, error) {
-	b := inv.el.beh
-	inv.steps = map[string]any{}
+	el := inv.el
+	inv.steps = make(map[string]any, len(el.Steps))
 	var last any
-	for i, st := range b.Steps {
+	for i, st := range el.Steps {
 		start := time.Now()
-		ns := ""
 		var v any
+		var err error
 		switch st.Type {
 		case "call":
-			target := inv.el.stepTargets[i]
-			ns = target.Namespace
-			params, err := inv.withParams(inv.el.stepWith[i], target)
-			if err != nil {
-				return nil, err
-			}
-			ctx, end := inv.s.startSpan(inv.ctx, "step.call", attrStepIndex.Int(i), attrStepCall.String(st.Call), engine.AttrNamespace.String(ns))
-			res, err := inv.s.eng.CallOp(ctx, target, params)
-			end(err)
-			inv.s.m.step("call", ns, time.Since(start))
-			if err != nil {
-				return nil, err
-			}
-			v = inv.s.callResult(res)
+			v, err = inv.callStep(i, st, start)
 		case "lookup":
-			var err error
 			_, end := inv.s.startSpan(inv.ctx, "step.lookup", attrStepIndex.Int(i))
-			v, err = inv.lookupStep(st, inv.el.lookupThis[i])
+			v, err = inv.lookupStep(st)
 			end(err)
 			inv.s.m.step("lookup", "", time.Since(start))
-			if err != nil {
-				return nil, err
-			}
 		default:
-			return nil, &spec.Error{Kind: spec.KindSpec, Pos: st.Pos, Msg: fmt.Sprintf("step `%s` of type `%s` is not supported", st.Name, st.Type)}
+			err = &spec.Error{Kind: spec.KindSpec, Pos: st.Pos, Msg: fmt.Sprintf("step `%s` of type `%s` is not supported", st.Name, st.Type)}
+		}
+		if err != nil {
+			return nil, err
 		}
 		inv.steps[st.Name] = v
 		last = v
 	}
 	result := last
-	if len(b.Mappings) > 0 {
-		obj := map[string]any{}
-		for i, m := range b.Mappings {
-			var v any
-			switch {
-			case m.Path != nil:
-				v = m.Path.Get(stepContext(inv.steps))
-			case inv.el.mappingThis[i] != nil:
-				v, _, _ = inv.value(inv.el.mappingThis[i])
-			}
-			setDotted(obj, m.TargetName, v)
-		}
-		result = obj
+	if len(el.Mappings) > 0 {
+		result = inv.mappings()
 	}
-	outs := inv.el.outputs
-	if restrictive(outs) {
-		o := &jsonv.Object{}
-		src, _ := result.(map[string]any)
-		for _, out := range outs {
-			var v any
-			if src != nil {
-				v = src[out.Name]
-			}
-			c, _ := jsonv.Coerce(out.Type, v)
-			o.Set(out.Name, c)
-		}
-		return &outcome{status: http.StatusOK, value: o}, nil
+	if el.Restrictive {
+		return &outcome{status: http.StatusOK, value: restrict(el.Outputs, result)}, nil
 	}
-	v, err := inv.applyOutputs(outs, result)
+	if o, ok := result.(*jsonv.Object); ok && len(el.Outputs) > 0 {
+		// Outputs navigate the mapped result with JSONPath.
+		result = plainMaps(o)
+	}
+	v, err := inv.applyOutputs(el.Outputs, result)
 	if err != nil {
 		return nil, err
 	}
 	return &outcome{status: http.StatusOK, value: v}, nil
 }
 
-// stepContext is the object JSONPath mappings navigate: {step: result}.
-func stepContext(steps map[string]any) any {
-	m := make(map[string]any, len(steps))
-	for k, v := range steps {
-		m[k] = v
+// callStep runs the call step i.
+func (inv *invocation) callStep(i int, st *program.Step, start time.Time) (any, error) {
+	ns := st.Target.Namespace
+	params, err := inv.withParams(st.With, st.Pass)
+	if err != nil {
+		return nil, err
 	}
-	return m
+	ctx, end := inv.s.startSpan(inv.ctx, "step.call", attrStepIndex.Int(i), attrStepCall.String(st.Call), engine.AttrNamespace.String(ns))
+	res, err := inv.s.eng.CallOp(ctx, st.Target, params)
+	end(err)
+	inv.s.m.step("call", ns, time.Since(start))
+	if err != nil {
+		return nil, err
+	}
+	return inv.s.callResult(res), nil
 }
 
-// restrictive reports whether outputs are orchestrated {name, type}
-// declarations that restrict the result to those names.
-func restrictive(outs []*spec.Output) bool {
-	if len(outs) == 0 {
-		return false
-	}
-	for _, o := range outs {
-		if o.Name == "" || !declarative(o) {
-			return false
+// mappings builds the result of an orchestration from its mappings, in
+// declaration order (a dotted target creates nested objects, SPEC.md
+// §12.3).
+func (inv *invocation) mappings() *jsonv.Object {
+	n := len(inv.el.Mappings)
+	obj := &jsonv.Object{Keys: make([]string, 0, n), Vals: make([]any, 0, n)}
+	for _, m := range inv.el.Mappings {
+		var v any
+		if m.Value != nil {
+			v, _, _ = inv.value(m.Value)
 		}
+		setDotted(obj, m.Target, v)
 	}
-	return true
+	return obj
 }
 
-// declarative reports whether an output only declares a shape: no
-// mapping, value or const in it or in its properties and items (beta5
-// writes `crew: {type: array, items: {fullName: {type: string}}}`).
-func declarative(o *spec.Output) bool {
-	if o.Path != nil || o.Template != nil || o.Const != nil {
-		return false
-	}
-	for _, p := range o.Properties {
-		if !declarative(p) {
-			return false
-		}
-	}
-	return o.Items == nil || declarative(o.Items)
-}
-
-// setDotted sets obj[a][b]… = v for the target name "a.b…".
-func setDotted(obj map[string]any, name string, v any) {
-	parts := strings.Split(name, ".")
-	for _, p := range parts[:len(parts)-1] {
-		next, ok := obj[p].(map[string]any)
+// setDotted sets obj[a][b]… = v for the target a.b…, keeping the order in
+// which keys first appear.
+func setDotted(obj *jsonv.Object, path []string, v any) {
+	for _, p := range path[:len(path)-1] {
+		x, _ := obj.Get(p)
+		next, ok := x.(*jsonv.Object)
 		if !ok {
-			next = map[string]any{}
-			obj[p] = next
+			next = &jsonv.Object{}
+			obj.Set(p, next)
 		}
 		obj = next
 	}
-	obj[parts[len(parts)-1]] = v
+	obj.Set(path[len(path)-1], v)
+}
+
+// plainMaps turns ordered objects into maps, for JSONPath.
+func plainMaps(v any) any {
+	switch x := v.(type) {
+	case *jsonv.Object:
+		m := make(map[string]any, len(x.Keys))
+		for i, k := range x.Keys {
+			m[k] = plainMaps(x.Vals[i])
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainMaps(e)
+		}
+		return out
+	}
+	return v
+}
+
+// restrict keeps the declared names of an orchestrated result, in the
+// order the outputs declare them, each coerced to its declared type.
+func restrict(outs []*program.Output, result any) *jsonv.Object {
+	o := &jsonv.Object{Keys: make([]string, 0, len(outs)), Vals: make([]any, 0, len(outs))}
+	for _, out := range outs {
+		c, _ := jsonv.Coerce(out.Type, declaredOrder(out, field(result, out.Name)))
+		o.Set(out.Name, c)
+	}
+	return o
+}
+
+// declaredOrder puts the members of an object in the order its declared
+// properties give (members not declared follow, in their own order), and
+// does the same for the elements of a list whose items declare
+// properties; values are otherwise unchanged.
+func declaredOrder(out *program.Output, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(out.Props) == 0 {
+			return v
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		vals := make([]any, len(keys))
+		for i, k := range keys {
+			vals[i] = x[k]
+		}
+		return orderedObject(out.Props, keys, vals)
+	case *jsonv.Object:
+		if len(out.Props) == 0 {
+			return v
+		}
+		return orderedObject(out.Props, x.Keys, x.Vals)
+	case []any:
+		if out.Item == nil || len(out.Item.Props) == 0 {
+			return v
+		}
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = declaredOrder(out.Item, e)
+		}
+		return l
+	}
+	return v
+}
+
+// orderedObject builds the object of keys and vals with the declared
+// properties first, in declaration order.
+func orderedObject(props []*program.Output, keys []string, vals []any) *jsonv.Object {
+	o := &jsonv.Object{Keys: make([]string, 0, len(keys)), Vals: make([]any, 0, len(keys))}
+	for _, p := range props {
+		if i := slices.Index(keys, p.Name); i >= 0 {
+			o.Set(p.Name, declaredOrder(p, vals[i]))
+		}
+	}
+	for i, k := range keys {
+		if _, done := o.Get(k); !done {
+			o.Set(k, vals[i])
+		}
+	}
+	return o
+}
+
+// field returns the member name of an object (a map or an ordered
+// object); nil otherwise.
+func field(v any, name string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return x[name]
+	case *jsonv.Object:
+		f, _ := x.Get(name)
+		return f
+	}
+	return nil
 }
 
 // lookupStep runs a lookup step (SPEC.md §12.1).
-func (inv *invocation) lookupStep(st *spec.Step, this *program.Value) (any, error) {
+func (inv *invocation) lookupStep(st *program.Step) (any, error) {
 	var table []any
 	switch x := inv.steps[st.Index].(type) {
 	case []any:
@@ -488,14 +487,9 @@ func (inv *invocation) lookupStep(st *spec.Step, this *program.Value) (any, erro
 		table = []any{x}
 	}
 	var want any
-	switch {
-	case st.LookupPath != nil:
-		want = st.LookupPath.Get(stepContext(inv.steps))
-	case this != nil:
-		want, _, _ = inv.value(this)
-	case st.LookupTmpl != nil:
-		v, _, err := inv.template(st.LookupTmpl)
-		if err != nil {
+	if st.Lookup != nil {
+		v, _, err := inv.value(st.Lookup)
+		if err != nil && st.Lookup.Kind == program.ValueTemplate {
 			return nil, err
 		}
 		want = v

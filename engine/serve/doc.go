@@ -36,7 +36,11 @@
 // (the compiled capability and its `with` values), engine's public API,
 // binder (through Engine.Binder, the one binder with every provider),
 // spec, and spec/jsonv for JSON values; never engine's internals
-// (spec/graph_test.go enforces it). It executes the program: elements are compiled when the Server is built
-// (targets, with values, lookups, mappings), so a request performs no
-// reference lookup by string and no template or JSONPath compilation.
+// (spec/graph_test.go enforces it). It executes the program: every
+// exposed element is compiled by spec/program (program.CompileElement)
+// when the Server is built —
+// targets, `with` values, template placeholders, lookups, mappings,
+// outputs — and one executor (behavior.go) runs that form for REST, MCP
+// and skills, so a request performs no reference lookup by string, no
+// placeholder classification and no template or JSONPath compilation.
 package serve

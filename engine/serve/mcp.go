@@ -22,6 +22,7 @@ import (
 	"github.com/naftiko/naftiko/engine"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/jsonv"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 type engineInput = engine.Input
@@ -74,7 +75,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 			continue
 		}
 		tool := &mcpTool{el: el, inputs: s.toolInputs(el)}
-		def := &mcp.Tool{Name: shortToolName(t.Name), Title: t.Label, Description: el.description, InputSchema: inputSchema(tool.inputs),
+		def := &mcp.Tool{Name: shortToolName(t.Name), Title: t.Label, Description: el.Description, InputSchema: inputSchema(tool.inputs),
 			Annotations: annotations(t.Hints, t.Label, t.Behavior.Function)}
 		if err := cat.addTool(srv, def, s.toolHandler(tool)); err != nil {
 			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
@@ -109,8 +110,7 @@ func (s *Server) generatedMCP() *mcpAdapter {
 			continue
 		}
 		name := uniqueName(toolName(op.Name), used)
-		el := &element{name: name, description: op.Description, target: op, generated: true,
-			beh: &spec.Behavior{Call: op.Ref}}
+		el := program.GeneratedElement(name, op)
 		var inputs []toolInput
 		for _, in := range op.Inputs {
 			inputs = append(inputs, toolInput{name: in.Name, typ: in.Type, desc: in.Description, required: in.Required})
@@ -233,7 +233,7 @@ func (s *Server) toolInputs(el *element) []toolInput {
 	has := func(n string) bool {
 		return slices.ContainsFunc(out, func(t toolInput) bool { return t.name == n })
 	}
-	for _, p := range el.inputs {
+	for _, p := range el.Inputs {
 		out = append(out, toolInput{name: p.Name, typ: p.Type, desc: p.Description, required: !p.RequiredSet || p.Required})
 	}
 	addRefs := func(with []*spec.WithValue, target targetInputs) {
@@ -253,20 +253,20 @@ func (s *Server) toolInputs(el *element) []toolInput {
 			}
 		}
 	}
-	b := el.beh
-	if el.target != nil {
-		addRefs(b.With, targetInputs(el.target.Inputs))
-		if len(b.With) == 0 && len(el.inputs) == 0 {
-			for _, in := range el.target.Inputs {
+	b := el.Behavior
+	if el.Target != nil {
+		addRefs(b.With, targetInputs(el.Target.Inputs))
+		if len(b.With) == 0 && len(el.Inputs) == 0 {
+			for _, in := range el.Target.Inputs {
 				if !has(in.Name) {
 					out = append(out, toolInput{name: in.Name, typ: in.Type, desc: in.Description, required: in.Required})
 				}
 			}
 		}
 	}
-	for i, st := range b.Steps {
-		if i < len(el.stepTargets) && el.stepTargets[i] != nil {
-			addRefs(st.With, targetInputs(el.stepTargets[i].Inputs))
+	for _, st := range el.Steps {
+		if st.Target != nil {
+			addRefs(st.Step.With, targetInputs(st.Target.Inputs))
 		}
 	}
 	return out
@@ -278,9 +278,9 @@ func (s *Server) toolInputs(el *element) []toolInput {
 func (s *Server) inputRefs(el *element, d *spec.Data) []string {
 	var out []string
 	stepName := func(n string) bool {
-		return slices.ContainsFunc(el.beh.Steps, func(st *spec.Step) bool { return st.Name == n })
+		return slices.ContainsFunc(el.Behavior.Steps, func(st *spec.Step) bool { return st.Name == n })
 	}
-	prefixed := func(p string) bool { return p == "tools" || p == "rest" || (p == el.ns && p != "") }
+	prefixed := func(p string) bool { return s.prog.Names.ElementPrefix(p, el.NS) }
 	var walk func(d *spec.Data)
 	walk = func(d *spec.Data) {
 		switch d.Kind {
@@ -427,16 +427,16 @@ func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
 		start := time.Now()
 		args, problems := checkArgs(req.Params.Arguments, t.inputs)
 		if len(problems) > 0 {
-			s.m.request("mcp", t.el.name, http.StatusBadRequest, "usage", time.Since(start))
+			s.m.request("mcp", t.el.Name, http.StatusBadRequest, "usage", time.Since(start))
 			for i, p := range problems {
 				problems[i] = s.redact(p) // an argument may equal a secret
 			}
-			msg := "invalid arguments for tool " + t.el.name + ": " + strings.Join(problems, "; ")
+			msg := "invalid arguments for tool " + t.el.Name + ": " + strings.Join(problems, "; ")
 			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}},
 				StructuredContent: map[string]any{"error": map[string]any{"kind": "usage", "problems": problems}}}, nil
 		}
-		ctx, end := s.startSpan(ctx, "mcp.tool", attrOperationID.String(t.el.name))
-		n := s.newNotifier(ctx, req, t.el.name)
+		ctx, end := s.startSpan(ctx, "mcp.tool", attrOperationID.String(t.el.Name))
+		n := s.newNotifier(ctx, req, t.el.Name)
 		n.started()
 		inv := &invocation{s: s, ctx: n.trace(ctx), el: t.el, args: args}
 		out, err := runSafely(inv)
@@ -444,17 +444,17 @@ func (s *Server) toolHandler(t *mcpTool) mcp.ToolHandler {
 		n.finished(err, time.Since(start))
 		if err != nil {
 			se := spec.AsError(err)
-			s.m.request("mcp", t.el.name, se.HTTPStatus(), se.Kind.String(), time.Since(start))
+			s.m.request("mcp", t.el.Name, se.HTTPStatus(), se.Kind.String(), time.Since(start))
 			return s.errorResult(se), nil
 		}
-		s.m.request("mcp", t.el.name, out.status, "", time.Since(start))
+		s.m.request("mcp", t.el.Name, out.status, "", time.Since(start))
 		switch {
 		case out.parts != nil:
 			if size := partsSize(out.parts); size > s.cfg.maxResult {
 				return s.errorResult(&spec.Error{Kind: spec.KindOutput, Msg: partsTooBig(size, s.cfg.maxResult)}), nil
 			}
-			return &mcp.CallToolResult{Content: contentOf(out.parts, "naftiko://tools/"+t.el.name)}, nil
-		case out.noBody || (out.value == nil && len(t.el.outputs) == 0):
+			return &mcp.CallToolResult{Content: contentOf(out.parts, "naftiko://tools/"+t.el.Name)}, nil
+		case out.noBody || (out.value == nil && len(t.el.Outputs) == 0):
 			// An upstream 204 or an empty body: no content at all.
 			return &mcp.CallToolResult{Content: []mcp.Content{}}, nil
 		}

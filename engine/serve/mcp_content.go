@@ -34,7 +34,7 @@ const maxParts = 64
 // says what each part is; a multipart/* answer gives one part per body
 // part.
 func binaryParts(el *element, res *engine.Result) []part {
-	if len(el.outputs) > 0 || res.Outputs != nil || len(res.Body) == 0 {
+	if len(el.Outputs) > 0 || res.Outputs != nil || len(res.Body) == 0 {
 		return nil
 	}
 	ct := res.Header.Get("Content-Type")
@@ -43,8 +43,8 @@ func binaryParts(el *element, res *engine.Result) []part {
 		mt = ""
 	}
 	declared := ""
-	if el.target != nil && el.target.Source.Op != nil {
-		declared = strings.ToLower(el.target.Source.Op.OutputRawFormat)
+	if el.Target != nil && el.Target.Source.Op != nil {
+		declared = strings.ToLower(el.Target.Source.Op.OutputRawFormat)
 	}
 	if declared != "binary" {
 		return nil

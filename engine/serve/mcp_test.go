@@ -304,7 +304,7 @@ func TestDeclaredTools(t *testing.T) {
 			`{"result":[{"admin":"admin","member":"m1"},{"admin":"member","member":"m2"}]}`},
 		{"count", map[string]any{"org": "o2", "verbose": "true"}, `{"organization":"o2","limit":""}`, `{"limit":"","organization":"o2"}`},
 		{"version", nil, `{"version":"1.2","stable":true}`, `{"stable":true,"version":"1.2"}`},
-		{"lookup-user", map[string]any{"email": "b@x"}, `{"user":{"email":"b@x","id":"u2"}}`, `{"user":{"email":"b@x","id":"u2"}}`},
+		{"lookup-user", map[string]any{"email": "b@x"}, `{"user":{"id":"u2","email":"b@x"}}`, `{"user":{"email":"b@x","id":"u2"}}`},
 		{"via-ref", map[string]any{"org": "o3"}, `o3`, `{"result":"o3"}`},
 	} {
 		text, sc, isErr := callTool(t, cs, tc.tool, tc.args)

@@ -3,14 +3,14 @@ package serve
 import (
 	"unicode/utf8"
 
-	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/jsonv"
+	"github.com/naftiko/naftiko/spec/program"
 )
 
 // applyOutputs shapes a result with exposed output parameters (SPEC.md
 // §9.3): none → the value itself; one → its value; several → an object
 // keyed by name, in order.
-func (inv *invocation) applyOutputs(outs []*spec.Output, tree any) (any, error) {
+func (inv *invocation) applyOutputs(outs []*program.Output, tree any) (any, error) {
 	switch len(outs) {
 	case 0:
 		return tree, nil
@@ -29,19 +29,17 @@ func (inv *invocation) applyOutputs(outs []*spec.Output, tree any) (any, error) 
 }
 
 // output evaluates one output against node.
-func (inv *invocation) output(o *spec.Output, node any) (any, error) {
+func (inv *invocation) output(o *program.Output, node any) (any, error) {
 	var v any
 	switch {
-	case o.Template != nil:
-		if o.Template.IsLiteral() {
-			v = o.Template.Src
-		} else {
-			x, _, err := inv.template(o.Template)
-			if err != nil {
-				return nil, err
-			}
-			v = x
+	case o.Tmpl != nil:
+		x, _, err := inv.template(o.Tmpl)
+		if err != nil {
+			return nil, err
 		}
+		v = x
+	case o.Template != nil:
+		v = o.Template.Src
 	case o.Path != nil:
 		v = o.Path.Get(node)
 	case o.Const != nil:
@@ -50,9 +48,9 @@ func (inv *invocation) output(o *spec.Output, node any) (any, error) {
 		v = node
 	}
 	switch {
-	case len(o.Properties) > 0:
-		obj := &jsonv.Object{Keys: make([]string, 0, len(o.Properties)), Vals: make([]any, 0, len(o.Properties))}
-		for _, p := range o.Properties {
+	case len(o.Props) > 0:
+		obj := &jsonv.Object{Keys: make([]string, 0, len(o.Props)), Vals: make([]any, 0, len(o.Props))}
+		for _, p := range o.Props {
 			pv, err := inv.output(p, v)
 			if err != nil {
 				return nil, err
@@ -60,7 +58,7 @@ func (inv *invocation) output(o *spec.Output, node any) (any, error) {
 			obj.Set(p.Name, pv)
 		}
 		return obj, nil
-	case o.Items != nil:
+	case o.Item != nil:
 		var list []any
 		switch x := v.(type) {
 		case []any:
@@ -72,7 +70,7 @@ func (inv *invocation) output(o *spec.Output, node any) (any, error) {
 		}
 		out := make([]any, len(list))
 		for i, e := range list {
-			ev, err := inv.output(o.Items, e)
+			ev, err := inv.output(o.Item, e)
 			if err != nil {
 				return nil, err
 			}

@@ -81,8 +81,8 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 				s.log.Warn("REST operation declared twice; the first is served", "adapter", x.Namespace, "route", o.Method+" "+full)
 				continue
 			}
-			ro := &restOp{el: el, op: o, inputs: el.inputs, id: full + " " + o.Method, static: make([]*program.Value, len(el.inputs))}
-			for i, p := range el.inputs {
+			ro := &restOp{el: el, op: o, inputs: el.Inputs, id: full + " " + o.Method, static: make([]*program.Value, len(el.Inputs))}
+			for i, p := range el.Inputs {
 				if p.Value != nil {
 					ro.static[i] = s.prog.CompileValue(p.Value, program.Scope{Own: x.Namespace})
 				}

@@ -46,22 +46,29 @@ func (o *Object) Get(k string) (any, bool) {
 // escaping.
 func (o *Object) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	// put encodes one key or value; Encode ends each with a newline, which
+	// is cut.
+	put := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1)
+		return nil
+	}
 	b.WriteByte('{')
 	for i, k := range o.Keys {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, err := Marshal(k)
-		if err != nil {
+		if err := put(k); err != nil {
 			return nil, err
 		}
-		b.Write(kb)
 		b.WriteByte(':')
-		vb, err := Marshal(o.Vals[i])
-		if err != nil {
+		if err := put(o.Vals[i]); err != nil {
 			return nil, err
 		}
-		b.Write(vb)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil

@@ -15,10 +15,17 @@
 //     template name is a caller input, a prefixed input (tools., rest.,
 //     the adapter's namespace), an env.VAR, a namespaced or plain bound
 //     variable;
-//   - every exposed element (Element: MCP tool, resource, prompt, REST
-//     operation, aggregate function) with its `ref` merged, its `call` and
-//     call steps resolved to program operations, and its `with` values
-//     compiled into Values (templates, $this, step outputs, JSONPath).
+//   - every exposed element (CompileElement → Element: MCP tool, dynamic
+//     resource, REST operation, skill tool, aggregate function) with its
+//     `ref` merged, its `call` and call steps resolved to program
+//     operations, its `with` entries split by the target's inputs
+//     (Op.SplitWith) and compiled into Values, its templates into Slots
+//     whose placeholders are classified once (input, prefixed input, step
+//     result, bound variable), its lookups, mappings and outputs compiled;
+//     engine/serve executes this one form for every adapter;
+//   - the lint rules that need the program (Lint: with-unknown-target and
+//     required-not-supplied, split by Op.SplitWith like serving), next to
+//     spec.LintDocument's.
 //
 // The package is pure: no HTTP, no environment, no file access. It may
 // import spec (and spec's internal helpers) and the standard library;

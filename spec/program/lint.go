@@ -1,29 +1,151 @@
 package program
 
-import "github.com/naftiko/naftiko/spec"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/naftiko/naftiko/spec"
+	"github.com/naftiko/naftiko/spec/internal/vocab"
+)
 
 // Lint runs the lint rules of SPEC.md §3 over a capability and its
-// compiled program: the `with` rules (with-unknown-target,
-// required-not-supplied) check against the inputs the engine and the
-// servers execute (Op.Inputs), so that validate and serve never disagree
-// about what resolves.
+// compiled program.
 func Lint(c *spec.Capability) []spec.Diagnostic {
 	return Compile(c).Lint()
 }
 
-// Lint runs the lint rules over the program's capability.
+// Lint runs the lint rules over the program: the syntactic and document
+// rules of spec.LintDocument, and the rules about the calls of exposed
+// elements (with-unknown-target, required-not-supplied), which check the
+// `with` map of every call and call step against the inputs of the
+// program operation it resolves to, split by the rule serving executes
+// (Op.SplitWith), so that validate and serve never disagree about what
+// resolves.
 func (p *Program) Lint() []spec.Diagnostic {
-	return spec.LintWith(p.Cap, func(r spec.OpRef) (names, required []string) {
-		op := p.Lookup(&r)
-		if op == nil {
-			return nil, nil
-		}
-		for _, in := range op.Inputs {
-			names = append(names, in.Name)
-			if in.Required {
-				required = append(required, in.Name)
+	out := spec.LintDocument(p.Cap)
+	out = append(out, p.lintCalls()...)
+	spec.SortDiagnostics(out)
+	return out
+}
+
+// lintCalls checks the calls of every exposed element: REST operations,
+// MCP tools and resources, aggregate functions, and their call steps.
+func (p *Program) lintCalls() []spec.Diagnostic {
+	var out []spec.Diagnostic
+	for _, x := range p.Cap.Exposes {
+		switch x.Type {
+		case "rest":
+			server := paramNames(x.InputParameters)
+			for _, r := range x.Resources {
+				res := append(append(server[:len(server):len(server)], paramNames(r.InputParameters)...), templateNames(r.Path)...)
+				for _, o := range r.Operations {
+					name := o.Name
+					if name == "" {
+						name = o.Method + " " + r.Path
+					}
+					inputs := append(res[:len(res):len(res)], paramNames(o.InputParameters)...)
+					out = p.lintElement(out, "REST operation `"+name+"`", inputs, &o.Behavior)
+				}
+			}
+		case "mcp":
+			for _, t := range x.Tools {
+				out = p.lintElement(out, "MCP tool `"+t.Name+"`", paramNames(t.InputParameters), &t.Behavior)
+			}
+			for _, r := range x.MCPResources {
+				out = p.lintElement(out, "MCP resource `"+r.Name+"`", templateNames(r.URI), &r.Behavior)
 			}
 		}
-		return names, required
-	})
+	}
+	for _, g := range p.Cap.Aggregates {
+		for _, f := range g.Functions {
+			out = p.lintElement(out, "aggregate function `"+f.Name+"`", paramNames(f.InputParameters), &f.Behavior)
+		}
+	}
+	return out
+}
+
+// lintElement checks the call of an element and those of its call steps;
+// inputs are the names the element's caller can supply.
+func (p *Program) lintElement(out []spec.Diagnostic, what string, inputs []string, b *spec.Behavior) []spec.Diagnostic {
+	if b.Target != nil {
+		out = p.lintCall(out, what, inputs, b.Call, b.CallPos, b.Target, b.With)
+	}
+	for _, s := range b.Steps {
+		if s.Target != nil {
+			out = p.lintCall(out, fmt.Sprintf("step `%s` of %s", s.Name, what), inputs, s.Call, s.CallPos, s.Target, s.With)
+		}
+	}
+	return out
+}
+
+// lintCall checks the `with` keys of a call against its target operation,
+// and that every required input of the target is supplied.
+func (p *Program) lintCall(out []spec.Diagnostic, what string, inputs []string, ref string, at spec.Pos, target *spec.OpRef, with []*spec.WithValue) []spec.Diagnostic {
+	op := p.Lookup(target)
+	if op == nil {
+		return out
+	}
+	ref = strings.TrimSpace(ref)
+	_, unknown, _ := op.SplitWith(with)
+	for _, w := range unknown {
+		hint := ""
+		if s := vocab.Suggest(w.Name, op.InputNames); s != "" {
+			hint = "did you mean `" + s + "`?"
+		}
+		out = append(out, spec.Diagnostic{Pos: w.Pos, Severity: spec.SeverityWarning, Rule: "with-unknown-target",
+			Message: fmt.Sprintf("`with` key `%s` names no parameter of `%s`; it is ignored", w.Name, ref), Hint: hint})
+	}
+	var missing []string
+	for _, in := range op.Inputs {
+		if in.Required && !supplied(in.Name, with, inputs) {
+			missing = append(missing, in.Name)
+		}
+	}
+	if len(missing) == 0 {
+		return out
+	}
+	subject := "parameter `" + missing[0] + "`"
+	if len(missing) > 1 {
+		subject = "parameters `" + strings.Join(missing, "`, `") + "`"
+	}
+	return append(out, spec.Diagnostic{Pos: at, Severity: spec.SeverityWarning, Rule: "required-not-supplied",
+		Message: fmt.Sprintf("required %s of `%s` supplied neither by `with` nor by an input of %s", subject, ref, what),
+		Hint:    fmt.Sprintf("add `with: {%s: …}` or an input parameter `%s`", missing[0], missing[0])})
+}
+
+// supplied reports whether `with` or an input of the element supplies
+// name.
+func supplied(name string, with []*spec.WithValue, inputs []string) bool {
+	for _, w := range with {
+		if w.Name == name {
+			return true
+		}
+	}
+	for _, n := range inputs {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// paramNames lists the names of exposed inputs.
+func paramNames(ps []*spec.ExposedParam) []string {
+	out := make([]string, 0, len(ps))
+	for _, q := range ps {
+		if q.Name != "" {
+			out = append(out, q.Name)
+		}
+	}
+	return out
+}
+
+// templateNames lists the placeholder names of a URL template (a REST
+// path, an MCP resource URI).
+func templateNames(s string) []string {
+	t, _ := spec.ParseTemplate(s, spec.Pos{}, false, spec.URLTemplate)
+	if t == nil {
+		return nil
+	}
+	return t.Names()
 }

@@ -21,10 +21,11 @@ const (
 	ValueTemplate
 	// ValueInput is the caller input Name (tools.x, rest.x, NAMESPACE.x).
 	ValueInput
-	// ValueVar is the bound variable Prefix.Name (env.VAR, $this.NS.VAR).
+	// ValueVar is the bound variable Prefix.Name (env.VAR, $this.NS.VAR),
+	// or the bound variable Name when Prefix is "".
 	ValueVar
 	// ValueStep is the result of the finished step Prefix, navigated along
-	// the dotted Name.
+	// the dotted Name (split once into Segs).
 	ValueStep
 	// ValuePath is the JSONPath Path over the finished steps.
 	ValuePath
@@ -42,8 +43,28 @@ type Value struct {
 	Path   *spec.Path
 	Prefix string
 	Name   string
-	Keys   []string
-	Vals   []*Value
+	// Segs is Name split at dots (ValueStep).
+	Segs []string
+	Keys []string
+	Vals []*Value
+	// Slots are the parts of Tmpl with their placeholders classified
+	// (ValueTemplate).
+	Slots []Slot
+}
+
+// Slot is one part of a compiled template: literal text, or a placeholder
+// whose meaning was decided at compile time.
+type Slot struct {
+	// Lit is the literal text when Name is "".
+	Lit string
+	// Name is the placeholder as written. A caller input of that very name
+	// wins over Ref (SPEC.md §11.2).
+	Name string
+	// Ref is what the name designates otherwise: a prefixed input
+	// (ValueInput), a finished step (ValueStep) or a bound variable
+	// (ValueVar); nil when it designates nothing else.
+	Ref *Value
+	Pos spec.Pos
 }
 
 // With is one compiled `with` entry.
@@ -115,7 +136,7 @@ func (p *Program) CompileValue(d *spec.Data, sc Scope) *Value {
 // or a literal.
 func (p *Program) compileString(text string, t *spec.Template, sc Scope) *Value {
 	if t != nil && !t.IsLiteral() {
-		return &Value{Kind: ValueTemplate, Tmpl: t}
+		return p.CompileTemplate(t, sc)
 	}
 	s := strings.TrimSpace(text)
 	if rest, ok := strings.CutPrefix(s, "$this."); ok {
@@ -133,7 +154,7 @@ func (p *Program) compileString(text string, t *spec.Template, sc Scope) *Value 
 		case pre == "env" || pre == "$env":
 			return &Value{Kind: ValueVar, Prefix: "env", Name: name}
 		case sc.Orchestrated && sc.hasStep(pre):
-			return &Value{Kind: ValueStep, Prefix: pre, Name: name}
+			return stepValue(pre, name)
 		}
 	}
 	return &Value{Kind: ValueLiteral, Lit: text}
@@ -145,11 +166,54 @@ func (p *Program) This(ref string, sc Scope) *Value {
 	x, y, _ := strings.Cut(ref, ".")
 	switch {
 	case sc.Orchestrated && sc.hasStep(x):
-		return &Value{Kind: ValueStep, Prefix: x, Name: y}
+		return stepValue(x, y)
 	case p.Names.ElementPrefix(x, sc.Own):
 		return &Value{Kind: ValueInput, Name: y}
 	case p.Names.BindNamespace(x):
 		return &Value{Kind: ValueVar, Prefix: x, Name: y}
 	}
 	return &Value{Kind: ValueAbsent}
+}
+
+// stepValue reads the result of step, navigated along the dotted path.
+func stepValue(step, path string) *Value {
+	v := &Value{Kind: ValueStep, Prefix: step, Name: path}
+	if path != "" {
+		v.Segs = strings.Split(path, ".")
+	}
+	return v
+}
+
+// CompileTemplate compiles a template of an exposed element: each
+// placeholder is classified once (SPEC.md §5.2, §11.2, §12.2) as a
+// prefixed input (tools.x, rest.x, NAMESPACE.x), a finished step's result
+// (step.path), a namespaced bound variable (env.VAR, BINDNS.VAR) or a bound
+// variable; a caller input of the placeholder's own name wins over each.
+func (p *Program) CompileTemplate(t *spec.Template, sc Scope) *Value {
+	v := &Value{Kind: ValueTemplate, Tmpl: t, Slots: make([]Slot, len(t.Parts))}
+	for i, part := range t.Parts {
+		v.Slots[i] = Slot{Lit: part.Lit, Name: part.Name, Pos: part.Pos}
+		if part.Name != "" {
+			v.Slots[i].Ref = p.placeholder(part.Name, sc)
+		}
+	}
+	return v
+}
+
+// placeholder classifies a placeholder name of an exposed element.
+func (p *Program) placeholder(name string, sc Scope) *Value {
+	if pre, rest, ok := strings.Cut(name, "."); ok {
+		switch {
+		case p.Names.ElementPrefix(pre, sc.Own):
+			return &Value{Kind: ValueInput, Name: rest}
+		case sc.hasStep(pre):
+			return stepValue(pre, rest)
+		case p.Names.BindNamespace(pre):
+			return &Value{Kind: ValueVar, Prefix: pre, Name: rest}
+		}
+	}
+	if p.Names.Bound(name) {
+		return &Value{Kind: ValueVar, Name: name}
+	}
+	return nil
 }
