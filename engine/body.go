@@ -587,6 +587,12 @@ func (p *formPart) resolveFile(allowed bool, dir string) error {
 	if st.IsDir() {
 		return &spec.Error{Kind: spec.KindUsage, Msg: "multipart part " + p.name + ": " + path + " is a directory"}
 	}
+	if !st.Mode().IsRegular() {
+		// A file part is announced with its size and streamed when sent;
+		// a pipe has neither a size nor, without a writer, an end.
+		return &spec.Error{Kind: spec.KindUsage, Msg: "multipart part " + p.name + ": " + path + " is " + spec.FileKind(st.Mode()) +
+			", not a regular file", Hint: "save it to a file first, or pass its content as text with --param " + p.name + "=@@… or -"}
+	}
 	p.file, p.size, p.value = path, st.Size(), ""
 	if !p.hasFilename {
 		p.filename, p.hasFilename = filepath.Base(path), true

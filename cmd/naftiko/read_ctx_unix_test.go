@@ -62,18 +62,25 @@ func TestReadsHonourContext(t *testing.T) {
 			cancel()
 		}()
 		var out, errb bytes.Buffer
-		done := make(chan int, 1)
-		go func() { done <- Main(ctx, tc.args, stdin, &out, &errb) }()
-		select {
-		case code := <-done:
-			if code != tc.code || !strings.HasPrefix(errb.String(), tc.want) {
-				t.Errorf("%q: exit %d, want %d; stderr:\n%s(want %q)", tc.args[3:], code, tc.code, errb.String(), tc.want)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%q: still blocked after the context was cancelled", tc.args[3:])
+		code := returnsCode(t, func() int { return Main(ctx, tc.args, stdin, &out, &errb) })
+		if code != tc.code || !strings.HasPrefix(errb.String(), tc.want) {
+			t.Errorf("%q: exit %d, want %d; stderr:\n%s(want %q)", tc.args[3:], code, tc.code, errb.String(), tc.want)
 		}
 		cancel()
 	}
+	// A multipart file part is sent with its size: a pipe is refused at once.
+	up := write(t, dir, "up.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\ncapability:\n"+
+		"  consumes:\n  - type: http\n    namespace: p\n    baseUri: http://127.0.0.1:9\n"+
+		"    resources:\n    - name: r\n      path: /r\n      operations:\n      - name: Up\n        method: POST\n"+
+		"        body: {type: multipartForm}\n        inputParameters:\n        - {name: file, in: body, required: true}\n")
+	var upOut, upErr bytes.Buffer
+	code := returnsCode(t, func() int {
+		return Main(context.Background(), []string{"run", up, "Up", "--param", "file=@" + fifo, "--dry-run"}, stdin, &upOut, &upErr)
+	})
+	if want := "naftiko: usage: Up: multipart part file: " + fifo + " is a named pipe (FIFO), not a regular file\n"; code != 2 || !strings.HasPrefix(upErr.String(), want) {
+		t.Errorf("file part from a FIFO: exit %d\n%s(want %q)", code, upErr.String(), want)
+	}
+
 	// A pipe with a writer (--body @<(command)) is read once, before the
 	// request is built.
 	go func() {
@@ -86,5 +93,20 @@ func TestReadsHonourContext(t *testing.T) {
 	if code := Main(context.Background(), []string{"run", file, "Post", "--body", "@" + fifo, "--dry-run"}, stdin, &out, &errb); code != 0 ||
 		!strings.HasSuffix(out.String(), "\n\n{\"a\":1}\n") {
 		t.Errorf("--body @fifo with a writer: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+// returnsCode runs f, failing the test when it has not returned within 10
+// seconds: it is blocked for good.
+func returnsCode(t *testing.T, f func() int) int {
+	t.Helper()
+	done := make(chan int, 1)
+	go func() { done <- f() }()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("still blocked after the context was cancelled")
+		return 0
 	}
 }
