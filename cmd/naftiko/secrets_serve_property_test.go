@@ -19,10 +19,11 @@ import (
 // TestServeSecretsNeverPrinted is the serve half of the promise of
 // TestSecretsNeverPrinted, through "naftiko serve -v" itself: for every
 // authentication kind with the sentinels bound from every source, the REST
-// adapter's error answers, the MCP tool error results over streamable HTTP
-// and over stdio (--mcp-stdio), MCP argument errors quoting a secret,
-// /metrics, /status and /health/ready of the control adapter, and the debug
-// log and trace on stderr never show a sentinel in any form. Successful
+// adapter's error answers (one after a retry), the MCP tool error results
+// over streamable HTTP (the document's MCP adapter, and --mcp-http) and over
+// stdio (--mcp-stdio), MCP argument errors quoting a secret, /metrics,
+// /status and /health/ready of the control adapter, and the debug log and
+// trace on stderr never show a sentinel in any form. Successful
 // results are data and are not checked; they are called so that the logs
 // hold a successful exchange too.
 func TestServeSecretsNeverPrinted(t *testing.T) {
@@ -52,8 +53,9 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
     port: `+ctl+`
     management: {info: true}
 `)
-		// Every adapter, MCP over streamable HTTP.
-		stderr := startServe(t, sc, nil, nil, append([]string{"serve", file, "-v", "--retries", "0"}, sc.extra...), func() {
+		// Every adapter, MCP over streamable HTTP; one retry, logged at
+		// debug level.
+		stderr := startServe(t, sc, nil, nil, append([]string{"serve", file, "-v", "--retries", "1"}, sc.extra...), func() {
 			for _, p := range []string{rest, mcpPort, ctl} {
 				waitPort(t, p)
 			}
@@ -71,6 +73,13 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 					check(fmt.Sprintf("%s REST %s %s", where, code, f), string(b)+fmt.Sprint(res.Header))
 				}
 			}
+			res, err := http.Get("http://127.0.0.1:" + rest + "/e/503/json") // retried once
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			check(where+" REST 503 after a retry", string(b)+fmt.Sprint(res.Header))
 			if res, err := http.Get("http://127.0.0.1:" + rest + "/e/200/json"); err == nil {
 				res.Body.Close()
 			}
@@ -95,9 +104,23 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 			}
 		})
 		check(where+" serve -v stderr", stderr)
-		if !strings.Contains(stderr, "> GET ") || !strings.Contains(stderr, "level=INFO") {
-			t.Errorf("%s: no trace or log on stderr:\n%s", where, stderr)
+		if !strings.Contains(stderr, "> GET ") || !strings.Contains(stderr, "level=DEBUG msg=retrying") {
+			t.Errorf("%s: no trace or debug log on stderr:\n%s", where, stderr)
 		}
+
+		// Only MCP, over streamable HTTP at --mcp-http.
+		port := freePort(t)
+		stderr = startServe(t, sc, nil, nil, append([]string{"serve", file, "--mcp-http", "127.0.0.1:" + port, "-v", "--retries", "0"}, sc.extra...), func() {
+			waitPort(t, port)
+			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
+				&mcp.StreamableClientTransport{Endpoint: "http://127.0.0.1:" + port + "/mcp"}, nil)
+			if err != nil {
+				t.Fatalf("%s: MCP over --mcp-http: %v", where, err)
+			}
+			toolErrors(t, where+" --mcp-http", cs, check)
+			cs.Close()
+		})
+		check(where+" --mcp-http -v stderr", stderr)
 
 		// MCP over stdio: every frame on stdout is checked.
 		inR, inW := io.Pipe()
@@ -114,7 +137,7 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 		})
 		check(where+" --mcp-stdio stdout", frames.String())
 		check(where+" --mcp-stdio -v stderr", stderr)
-		servers += 2
+		servers += 3
 		if !sent.sawAndReset() {
 			t.Errorf("%s: the upstream never received the sentinel: the property would hold vacuously", where)
 		}
