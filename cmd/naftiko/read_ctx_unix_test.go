@@ -14,7 +14,8 @@ import (
 )
 
 // Every file or stream run reads (--body @file, --param k=@file, --param
-// k=-, --env-file) stops when the context ends, as on SIGINT: a named pipe
+// k=-, --env-file, the capability file - of run, validate and ops) stops
+// when the context ends, as on SIGINT: a named pipe
 // with no writer exits 130 instead of hanging. A key file that is a named
 // pipe is a binding error at once.
 func TestReadsHonourContext(t *testing.T) {
@@ -54,6 +55,9 @@ func TestReadsHonourContext(t *testing.T) {
 		{[]string{"run", file, "Post", "--body", "{}", "--env-file", fifo}, 130, "naftiko: transport: --env-file " + fifo + ": interrupted while reading\n"},
 		{[]string{"run", file, "Post", "--body", "{}", "--param", "x=-"}, 130, "naftiko: transport: --param x=- (stdin): interrupted while reading\n"},
 		{[]string{"run", file, "Post", "--body", "-"}, 130, "naftiko: transport: --body - (stdin): interrupted while reading\n"},
+		{[]string{"run", "-", "Post"}, 130, "naftiko: transport: the capability file - (stdin): interrupted while reading\n"},
+		{[]string{"validate", "-"}, 130, "naftiko: transport: the capability file - (stdin): interrupted while reading\n"},
+		{[]string{"ops", "-"}, 130, "naftiko: transport: the capability file - (stdin): interrupted while reading\n"},
 		{[]string{"run", keys, "Post", "--body", "{}", "--dry-run"}, 2, "naftiko: binding: Post: cannot read key file ./keys.json (binds namespace `k`): it is a named pipe (FIFO), not a regular file\n"},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -64,7 +68,7 @@ func TestReadsHonourContext(t *testing.T) {
 		var out, errb bytes.Buffer
 		code := returnsCode(t, func() int { return Main(ctx, tc.args, stdin, &out, &errb) })
 		if code != tc.code || !strings.HasPrefix(errb.String(), tc.want) {
-			t.Errorf("%q: exit %d, want %d; stderr:\n%s(want %q)", tc.args[3:], code, tc.code, errb.String(), tc.want)
+			t.Errorf("%q: exit %d, want %d; stderr:\n%s(want %q)", tc.args, code, tc.code, errb.String(), tc.want)
 		}
 		cancel()
 	}
