@@ -34,6 +34,17 @@ var LintRules = []Rule{
 	{"body-on-get", "a GET or HEAD operation defines a body"},
 }
 
+// CallIndex is the compile stage's one reference index, as lint reads it
+// (program.Program supplies it): Candidates returns the full references
+// (namespace.resource.operation) of the callable operations a `call`
+// spelling names, in declaration order; Spellings lists every spelling
+// (op, namespace.op, namespace.resource.op), in declaration order, for
+// did-you-mean.
+type CallIndex struct {
+	Candidates func(ref string) []string
+	Spellings  []string
+}
+
 // LintDocument runs the lint rules of SPEC.md §3 that the loader does not
 // already report and that need no compiled program, on a loaded
 // capability. The rules about the calls of exposed elements against the
@@ -41,8 +52,9 @@ var LintRules = []Rule{
 // run on the compiled program: use program.Lint, which runs both. It
 // reads the model and the raw nodes of exposes adapters and aggregates;
 // it touches neither network nor environment. The diagnostics are sorted.
-func LintDocument(c *Capability) []Diagnostic {
+func LintDocument(c *Capability, calls CallIndex) []Diagnostic {
 	l := newLinter(c)
+	l.calls = calls
 	l.run()
 	SortDiagnostics(l.out)
 	return l.out
@@ -53,10 +65,8 @@ type linter struct {
 	c   *Capability
 	out []Diagnostic
 
-	// ops maps every call spelling (op, ns.op, ns.res.op) to its
-	// candidates, in declaration order; spellings lists the keys in order.
-	ops       map[string][]OpRef
-	spellings []string
+	// calls is the compile stage's reference index.
+	calls CallIndex
 	// funcs maps aggregate-namespace.function to the function's node.
 	funcs     map[string]*yaml.Node
 	funcNames []string
@@ -76,7 +86,7 @@ type linter struct {
 }
 
 func newLinter(c *Capability) *linter {
-	l := &linter{c: c, ops: map[string][]OpRef{}, funcs: map[string]*yaml.Node{}, failed: map[string]bool{},
+	l := &linter{c: c, funcs: map[string]*yaml.Node{}, failed: map[string]bool{},
 		vars: map[string][]*Bind{}, bindNS: map[string][]*Bind{}, exposeNS: map[string]bool{},
 		refs: map[string]bool{}}
 	for _, a := range c.Consumes {
@@ -85,22 +95,6 @@ func newLinter(c *Capability) *linter {
 		}
 		if a.ImportedFrom != "" && len(a.Resources) == 0 && len(a.Errors) > 0 {
 			l.failed[a.Namespace] = true
-		}
-		if a.Shadowed {
-			continue
-		}
-		for _, r := range a.Resources {
-			for _, o := range r.Operations {
-				if o.Shadowed {
-					continue
-				}
-				ref := OpRef{Adapter: a, Resource: r, Op: o}
-				l.addSpelling(o.Name, ref)
-				if a.Namespace != "" {
-					l.addSpelling(a.Namespace+"."+o.Name, ref)
-					l.addSpelling(a.Namespace+"."+r.Name+"."+o.Name, ref)
-				}
-			}
 		}
 	}
 	for _, g := range c.Aggregates {
@@ -128,19 +122,6 @@ func newLinter(c *Capability) *linter {
 		}
 	}
 	return l
-}
-
-func (l *linter) addSpelling(s string, ref OpRef) {
-	cands, seen := l.ops[s]
-	if !seen {
-		l.spellings = append(l.spellings, s)
-	}
-	for _, c := range cands {
-		if c.Op == ref.Op {
-			return
-		}
-	}
-	l.ops[s] = append(cands, ref)
 }
 
 // emit records a diagnostic of rule.
@@ -1029,7 +1010,10 @@ func (l *linter) call(file string, n *yaml.Node) {
 		return
 	}
 	at := lintPos(file, v)
-	cands := l.ops[ref]
+	var cands []string
+	if l.calls.Candidates != nil {
+		cands = l.calls.Candidates(ref)
+	}
 	switch {
 	case len(cands) == 0:
 		if _, ok := l.funcs[ref]; ok {
@@ -1038,15 +1022,11 @@ func (l *linter) call(file string, n *yaml.Node) {
 		if ns, _, ok := strings.Cut(ref, "."); ok && l.failed[ns] {
 			return // the loader reported the missing import
 		}
-		l.unresolved(at, "call", ref, l.spellings)
+		l.unresolved(at, "call", ref, l.calls.Spellings)
 		return
 	case len(cands) > 1:
-		names := make([]string, len(cands))
-		for i, c := range cands {
-			names[i] = c.Adapter.Namespace + "." + c.Resource.Name + "." + c.Op.Name
-		}
 		l.emit("call-ambiguous", at, SeverityError,
-			fmt.Sprintf("call `%s` matches %s; the first is used", ref, strings.Join(names, ", ")),
+			fmt.Sprintf("call `%s` matches %s; the first is used", ref, strings.Join(cands, ", ")),
 			"write the full namespace.resource.operation reference")
 	}
 }

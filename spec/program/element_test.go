@@ -149,3 +149,20 @@ func TestLintCallsOnProgram(t *testing.T) {
 		t.Errorf("lint:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCallIndex: lint resolves calls through the program's one reference
+// index: an ambiguous spelling lists every full reference, spellings come
+// in declaration order.
+func TestCallIndex(t *testing.T) {
+	idx := compile(t).CallIndex()
+	if got := idx.Candidates("getItem"); !reflect.DeepEqual(got, []string{"shop.items.getItem", "other.items.getItem"}) {
+		t.Errorf("getItem = %v", got)
+	}
+	if got := idx.Candidates("nothing"); len(got) != 0 {
+		t.Errorf("nothing = %v", got)
+	}
+	want := []string{"getItem", "shop.getItem", "shop.items.getItem", "put", "shop.put", "shop.items.put", "other.getItem", "other.items.getItem"}
+	if !reflect.DeepEqual(idx.Spellings, want) {
+		t.Errorf("spellings = %v", idx.Spellings)
+	}
+}
