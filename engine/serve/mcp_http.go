@@ -131,6 +131,10 @@ func (h *mcpHTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeRPCError(w, http.StatusBadRequest, p.ID, jsonrpc.CodeInvalidRequest, `Invalid Request: not a JSON-RPC 2.0 message`)
 			return
 		}
+		if len(p.ID) > 0 && string(p.ID) != "null" && !validID(p.ID) {
+			writeRPCError(w, http.StatusBadRequest, nil, jsonrpc.CodeInvalidRequest, "Invalid Request: an id is a string, a number or null")
+			return
+		}
 		if p.Method != nil && len(p.ID) > 0 && !mcpMethod(*p.Method) {
 			writeRPCError(w, http.StatusOK, p.ID, jsonrpc.CodeMethodNotFound, "Method not found: "+*p.Method)
 			return

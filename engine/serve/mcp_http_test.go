@@ -54,6 +54,7 @@ func TestMCPHTTPErrors(t *testing.T) {
 		{`not json`, nil, 400, `{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error: the body is not JSON"}}`},
 		{`[{"jsonrpc":"2.0","id":1,"method":"ping"}]`, nil, 400, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: JSON-RPC batches are not supported"}}`},
 		{`{"id":4,"method":"ping"}`, nil, 400, `{"jsonrpc":"2.0","id":4,"error":{"code":-32600,"message":"Invalid Request: not a JSON-RPC 2.0 message"}}`},
+		{`{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}`, nil, 400, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: an id is a string, a number or null"}}`},
 		{`{"jsonrpc":"2.0","id":"x","method":"tools/nope"}`, nil, 200, `{"jsonrpc":"2.0","id":"x","error":{"code":-32601,"message":"Method not found: tools/nope"}}`},
 		{`{"jsonrpc":"2.0","id":5,"method":"tools/nope"}`, []string{"MCP-Protocol-Version", "2026-07-28"}, 200, `{"jsonrpc":"2.0","id":5,"error":{"code":-32601,"message":"Method not found: tools/nope"}}`},
 		{initBody, []string{"Origin", "http://evil.example.com"}, 403, `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Forbidden: origin http://evil.example.com is not allowed (see --mcp-allow-origin)"}}`},

@@ -17,7 +17,8 @@ import (
 // server would stop serving. Frames are newline-delimited (MCP stdio
 // transport), so each line is checked here first: a line that is not JSON
 // gets a -32700 parse error, one that is JSON but not a JSON-RPC message
-// object a -32600 invalid request, both with id null, and serving goes on.
+// object (or whose id is neither a string, a number nor null) a -32600
+// invalid request, both with id null, and serving goes on.
 // Good lines go to the SDK, with the _meta of a sessionless request
 // completed (completeMeta).
 //
@@ -229,6 +230,13 @@ func frameProblem(frame []byte) (int64, string) {
 	}
 	if frame[0] != '{' && frame[0] != '[' {
 		return jsonrpc.CodeInvalidRequest, "Invalid Request: a JSON-RPC message is a JSON object"
+	}
+	// An id that is not a string, a number or null ends the go-sdk's
+	// session with a parse error, as a line that is not JSON does.
+	for _, m := range messages(frame) {
+		if len(m.ID) > 0 && string(m.ID) != "null" && !validID(m.ID) {
+			return jsonrpc.CodeInvalidRequest, "Invalid Request: an id is a string, a number or null"
+		}
 	}
 	return 0, ""
 }

@@ -45,3 +45,30 @@ func TestMCPStdioEOFDrains(t *testing.T) {
 		t.Errorf("the second call's result is missing:\n%s", got)
 	}
 }
+
+// TestMCPStdioEOFCancelled: a request the client cancelled before the end
+// of stdin is not waited for (the SDK may leave it unanswered); a request
+// whose id JSON-RPC does not allow gets -32600 (the go-sdk alone ends the
+// session on it) and serving goes on.
+func TestMCPStdioEOFCancelled(t *testing.T) {
+	up := newUpstream(t)
+	out := syncBuf{w: &bytes.Buffer{}}
+	meta := `"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}`
+	in := strings.NewReader(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"ListOrganizationMemberships","arguments":{"organization_id":"slow"},` + meta + `}}` + "\n" +
+		`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}}` + "\n" +
+		`{"jsonrpc":"2.0","id":{"x":1},"method":"tools/list","params":{` + meta + `}}` + "\n")
+	s := clerkServer(t, up, WithMCPStdio(), WithStdio(io.NopCloser(in), &out))
+	done := make(chan error, 1)
+	go func() { done <- s.Run(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("Run did not return; stdout:\n%s", out.String())
+	}
+	if want := `{"error":{"code":-32600,"message":"Invalid Request: an id is a string, a number or null"},"id":null,"jsonrpc":"2.0"}`; !strings.Contains(out.String(), want) {
+		t.Errorf("no %s; stdout:\n%s", want, out.String())
+	}
+}
