@@ -20,18 +20,8 @@ func TestMCPStdioEOFDrains(t *testing.T) {
 		`{"jsonrpc":"2.0","id":"two","method":"tools/call","params":{"name":"ListOrganizationMemberships","arguments":{"organization_id":"slow","limit":3},` +
 		`"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}` + "\n" +
 		`{"jsonrpc":"2.0","id":3,"method":"server/discover"}` + "\n")
-	s := clerkServer(t, up, WithMCPStdio(), WithStdio(io.NopCloser(in), &out))
-	done := make(chan error, 1)
 	start := time.Now()
-	go func() { done <- s.Run(context.Background()) }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return")
-	}
+	runStdio(t, clerkServer(t, up, WithMCPStdio(), WithStdio(io.NopCloser(in), &out)), &out)
 	if d := time.Since(start); d < 300*time.Millisecond {
 		t.Errorf("Run returned after %v, before the upstream answered", d)
 	}
@@ -57,7 +47,16 @@ func TestMCPStdioEOFCancelled(t *testing.T) {
 	in := strings.NewReader(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"ListOrganizationMemberships","arguments":{"organization_id":"slow"},` + meta + `}}` + "\n" +
 		`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}}` + "\n" +
 		`{"jsonrpc":"2.0","id":{"x":1},"method":"tools/list","params":{` + meta + `}}` + "\n")
-	s := clerkServer(t, up, WithMCPStdio(), WithStdio(io.NopCloser(in), &out))
+	runStdio(t, clerkServer(t, up, WithMCPStdio(), WithStdio(io.NopCloser(in), &out)), &out)
+	if want := `{"error":{"code":-32600,"message":"Invalid Request: an id is a string, a number or null"},"id":null,"jsonrpc":"2.0"}`; !strings.Contains(out.String(), want) {
+		t.Errorf("no %s; stdout:\n%s", want, out.String())
+	}
+}
+
+// runStdio runs a stdio server until its input ends: Run must return nil
+// within 10 s.
+func runStdio(t *testing.T, s *Server, out *syncBuf) {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- s.Run(context.Background()) }()
 	select {
@@ -65,10 +64,7 @@ func TestMCPStdioEOFCancelled(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Run = %v", err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatalf("Run did not return; stdout:\n%s", out.String())
-	}
-	if want := `{"error":{"code":-32600,"message":"Invalid Request: an id is a string, a number or null"},"id":null,"jsonrpc":"2.0"}`; !strings.Contains(out.String(), want) {
-		t.Errorf("no %s; stdout:\n%s", want, out.String())
 	}
 }
