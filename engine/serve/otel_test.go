@@ -345,3 +345,29 @@ func TestMCPHTTPSpans(t *testing.T) {
 	}
 	noSecretAttrs(t, spans, "tok-1")
 }
+
+// TestNoServerTracingWithoutProvider: without WithTracerProvider nothing is
+// wrapped (REST, skill, forward client, refused requests) and no span
+// context reaches an upstream, forwards included.
+func TestNoServerTracingWithoutProvider(t *testing.T) {
+	up := newUpstream(t)
+	var seen []string
+	up.Config.Handler = func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen = append(seen, r.Header.Get("Traceparent"))
+			h.ServeHTTP(w, r)
+		})
+	}(up.Config.Handler)
+	s, h := restServer(t, up)
+	if s.tracer != nil || s.fwd != s.client || s.refusedSpan("rest") != nil {
+		t.Error("tracing set up without a provider")
+	}
+	if _, ok := s.newSkill(&spec.Expose{}).(*http.ServeMux); !ok {
+		t.Error("skill handler wrapped without tracing")
+	}
+	do(t, h, "GET", "/orgs/o1/members", "")
+	do(t, h, "PATCH", "/proxy/echo/x", "payload")
+	if len(seen) != 2 || seen[0] != "" || seen[1] != "" {
+		t.Errorf("upstream traceparents without tracing: %q", seen)
+	}
+}
