@@ -63,17 +63,22 @@ func spanTree(spans []sdktrace.ReadOnlySpan, skip func(k string) bool) string {
 // noisy leaves out the attributes that change from run to run.
 func noisy(k string) bool { return k == "server.port" || k == "url.full" || k == "server.address" }
 
+// traceparents records the Traceparent header of every request up gets.
+func traceparents(up *upstream) *[]string {
+	seen := new([]string)
+	h := up.Config.Handler
+	up.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		*seen = append(*seen, r.Header.Get("Traceparent"))
+		h.ServeHTTP(w, r)
+	})
+	return seen
+}
+
 const remoteParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 func TestRESTSpans(t *testing.T) {
 	up := newUpstream(t)
-	var seen []string
-	up.Config.Handler = func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			seen = append(seen, r.Header.Get("Traceparent"))
-			h.ServeHTTP(w, r)
-		})
-	}(up.Config.Handler)
+	seen := traceparents(up)
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	_, h := restServer(t, up, WithTracerProvider(tp))
@@ -105,8 +110,8 @@ rest.request server http.request.method=GET http.response.status_code=404 naftik
 	if server.Parent().SpanID().String() != "b7ad6b7169203331" || server.SpanContext().TraceID().String() != "0af7651916cd43dd8448eb211c80319c" || !server.Parent().IsRemote() {
 		t.Errorf("server span parent %v", server.Parent())
 	}
-	if want := fmt.Sprintf("00-%s-%s-01", client.SpanContext().TraceID(), client.SpanContext().SpanID()); seen[0] != want {
-		t.Errorf("upstream traceparent %q, want %q", seen[0], want)
+	if want := fmt.Sprintf("00-%s-%s-01", client.SpanContext().TraceID(), client.SpanContext().SpanID()); (*seen)[0] != want {
+		t.Errorf("upstream traceparent %q, want %q", (*seen)[0], want)
 	}
 }
 
@@ -177,13 +182,7 @@ func noSecretAttrs(t *testing.T, spans []sdktrace.ReadOnlySpan, secrets ...strin
 // client span, whose context reaches the upstream.
 func TestForwardSpans(t *testing.T) {
 	up := newUpstream(t)
-	var seen []string
-	up.Config.Handler = func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			seen = append(seen, r.Header.Get("Traceparent"))
-			h.ServeHTTP(w, r)
-		})
-	}(up.Config.Handler)
+	seen := traceparents(up)
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	_, h := restServer(t, up, WithTracerProvider(tp))
@@ -202,8 +201,8 @@ func TestForwardSpans(t *testing.T) {
 	if server.Parent().SpanID().String() != "b7ad6b7169203331" || !server.Parent().IsRemote() {
 		t.Errorf("server span parent %v", server.Parent())
 	}
-	if want := traceparentOf(spanNamed(t, spans, "http.client.PATCH")); len(seen) != 1 || seen[0] != want {
-		t.Errorf("upstream traceparent %q, want %q", seen, want)
+	if want := traceparentOf(spanNamed(t, spans, "http.client.PATCH")); len(*seen) != 1 || (*seen)[0] != want {
+		t.Errorf("upstream traceparent %q, want %q", *seen, want)
 	}
 	noSecretAttrs(t, spans, "tok-1", "caller")
 }
@@ -351,13 +350,7 @@ func TestMCPHTTPSpans(t *testing.T) {
 // context reaches an upstream, forwards included.
 func TestNoServerTracingWithoutProvider(t *testing.T) {
 	up := newUpstream(t)
-	var seen []string
-	up.Config.Handler = func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			seen = append(seen, r.Header.Get("Traceparent"))
-			h.ServeHTTP(w, r)
-		})
-	}(up.Config.Handler)
+	seen := traceparents(up)
 	s, h := restServer(t, up)
 	if s.tracer != nil || s.fwd != s.client || s.refusedSpan("rest") != nil {
 		t.Error("tracing set up without a provider")
@@ -367,7 +360,7 @@ func TestNoServerTracingWithoutProvider(t *testing.T) {
 	}
 	do(t, h, "GET", "/orgs/o1/members", "")
 	do(t, h, "PATCH", "/proxy/echo/x", "payload")
-	if len(seen) != 2 || seen[0] != "" || seen[1] != "" {
-		t.Errorf("upstream traceparents without tracing: %q", seen)
+	if len(*seen) != 2 || (*seen)[0] != "" || (*seen)[1] != "" {
+		t.Errorf("upstream traceparents without tracing: %q", *seen)
 	}
 }
