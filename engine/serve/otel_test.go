@@ -63,6 +63,13 @@ func spanTree(spans []sdktrace.ReadOnlySpan, skip func(k string) bool) string {
 // noisy leaves out the attributes that change from run to run.
 func noisy(k string) bool { return k == "server.port" || k == "url.full" || k == "server.address" }
 
+// spanRecorder returns an in-memory span recorder and a provider that
+// records every span into it.
+func spanRecorder() (*tracetest.SpanRecorder, *sdktrace.TracerProvider) {
+	rec := tracetest.NewSpanRecorder()
+	return rec, sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+}
+
 // traceparents records the Traceparent header of every request up gets.
 func traceparents(up *upstream) *[]string {
 	seen := new([]string)
@@ -79,8 +86,7 @@ const remoteParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 func TestRESTSpans(t *testing.T) {
 	up := newUpstream(t)
 	seen := traceparents(up)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	rec, tp := spanRecorder()
 	_, h := restServer(t, up, WithTracerProvider(tp))
 	status, _, _ := do(t, h, "GET", "/orgs/o1/members", "", "Traceparent", remoteParent)
 	if status != 200 {
@@ -117,8 +123,7 @@ rest.request server http.request.method=GET http.response.status_code=404 naftik
 
 func TestMCPSpans(t *testing.T) {
 	up := newUpstream(t)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	rec, tp := spanRecorder()
 	s := declared(t, up, WithTracerProvider(tp))
 	cs := connect(t, s.MCPServer("orgs-mcp"))
 	rec.Reset()
@@ -183,8 +188,7 @@ func noSecretAttrs(t *testing.T, spans []sdktrace.ReadOnlySpan, secrets ...strin
 func TestForwardSpans(t *testing.T) {
 	up := newUpstream(t)
 	seen := traceparents(up)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	rec, tp := spanRecorder()
 	_, h := restServer(t, up, WithTracerProvider(tp))
 	if status, body, _ := do(t, h, "PATCH", "/proxy/echo/x?q=1", "payload", "Traceparent", remoteParent, "Authorization", "Bearer caller"); status != 200 {
 		t.Fatalf("forward: %d %s", status, body)
@@ -211,8 +215,7 @@ func TestForwardSpans(t *testing.T) {
 // > the function's client span.
 func TestFunctionSpans(t *testing.T) {
 	up := newUpstream(t)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	rec, tp := spanRecorder()
 	doc := strings.Replace(strings.ReplaceAll(declaredDoc, "UPSTREAM", up.URL), "    - name: via-ref\n",
 		"    - name: via-call\n      description: Calls a function.\n      inputParameters:\n      - {name: org, type: string, description: Organization}\n      call: lib.members\n    - name: via-ref\n", 1)
 	s, err := New(parse(t, doc), WithLookup(env("TOKEN", "tok-1")), WithRetries(0), WithTracerProvider(tp))
@@ -252,8 +255,7 @@ capability:
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	rec, tp := spanRecorder()
 	s, err := New(c, WithTracerProvider(tp))
 	if err != nil {
 		t.Fatal(err)
@@ -291,8 +293,7 @@ func (h traceparentHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 // span too, without its credential.
 func TestMCPHTTPSpans(t *testing.T) {
 	up := newUpstream(t)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	rec, tp := spanRecorder()
 	s := declared(t, up, WithTracerProvider(tp))
 	s.units[0].auth = parse(t, "naftiko: 1.0.0-alpha2\ncapability:\n  exposes:\n  - {type: rest, namespace: x, port: 1, authentication: {type: bearer, token: '{{TOKEN}}'}}\n").Exposes[0].Auth
 	if err := s.Start(context.Background()); err != nil {
