@@ -33,12 +33,8 @@ func (l *loader) authPair(authentication, authK, auth *yaml.Node, quiet bool) *A
 // auth normalises an authentication block into an Auth (SPEC.md §7,
 // §2.4 #13–19).
 func (l *loader) auth(n *yaml.Node, quiet bool) *Auth {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	if d.Kind != yaml.MappingNode {
-		l.elemError(n, "wrong-kind", fmt.Sprintf("`authentication` must be a mapping, not a %s", kindName(d)), "")
+	d := l.optMapping(n, "authentication")
+	if d == nil {
 		return nil
 	}
 	r := &authReader{l: l, d: d, quiet: quiet, a: &Auth{Pos: l.at(d)}, fs: allFields(d)}

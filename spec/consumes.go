@@ -86,15 +86,10 @@ func (l *loader) itemName(it item, nameV *yaml.Node, what string) string {
 // absent or null field, and nil after a fatal diagnostic when it is not a
 // list.
 func (l *loader) sequence(n *yaml.Node, field string) []*yaml.Node {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
+	if d := l.optional(n, field, yaml.SequenceNode, true); d != nil {
+		return d.Content
 	}
-	if d.Kind != yaml.SequenceNode {
-		l.fatal(n, "wrong-kind", fmt.Sprintf("`%s` must be a list, not a %s", field, kindName(d)), "")
-		return nil
-	}
-	return d.Content
+	return nil
 }
 
 // ---------------------------------------------------------------------------

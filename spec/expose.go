@@ -401,12 +401,8 @@ func (l *loader) behavior(b *Behavior, fs fieldSet, d *yaml.Node) {
 }
 
 func (l *loader) withValues(n *yaml.Node) []*WithValue {
-	d := deref(n)
-	if d == nil || isNull(d) {
-		return nil
-	}
-	if d.Kind != yaml.MappingNode {
-		l.elemError(n, "wrong-kind", fmt.Sprintf("`with` must be a mapping, not a %s", kindName(d)), "")
+	d := l.optMapping(n, "with")
+	if d == nil {
 		return nil
 	}
 	ps := pairs(d)
@@ -702,24 +698,13 @@ func (l *loader) mcpAdapter(x *Expose, fs fieldSet) {
 
 func (l *loader) hints(n *yaml.Node) Hints {
 	var h Hints
-	d := deref(n)
-	if d == nil || d.Kind != yaml.MappingNode {
-		if d != nil && !isNull(d) {
-			l.elemError(n, "wrong-kind", fmt.Sprintf("`hints` must be a mapping, not a %s", kindName(d)), "")
-		}
+	d := l.optMapping(n, "hints")
+	if d == nil {
 		return h
 	}
 	fs := l.fields(d, "`hints`", fieldsHints)
-	for _, f := range []struct {
-		k   string
-		dst **bool
-	}{{"readOnly", &h.ReadOnly}, {"destructive", &h.Destructive}, {"idempotent", &h.Idempotent}, {"openWorld", &h.OpenWorld}} {
-		if v := fs.get(f.k); v != nil {
-			if b, ok := l.boolean(v, f.k); ok {
-				*f.dst = &b
-			}
-		}
-	}
+	h.ReadOnly, h.Destructive = l.optBool(fs, "readOnly"), l.optBool(fs, "destructive")
+	h.Idempotent, h.OpenWorld = l.optBool(fs, "idempotent"), l.optBool(fs, "openWorld")
 	return h
 }
 
@@ -839,22 +824,10 @@ func (l *loader) function(ag *Aggregate, it item) *Function {
 	}
 	f.Label = l.labelOf(fs)
 	f.Description = l.text(fs, "description")
-	if v := deref(fs.get("semantics")); v != nil && !isNull(v) {
-		if v.Kind != yaml.MappingNode {
-			l.elemError(v, "wrong-kind", fmt.Sprintf("`semantics` must be a mapping, not a %s", kindName(v)), "")
-		} else {
-			sfs := l.fields(v, "`semantics`", fieldsSemantics)
-			for _, x := range []struct {
-				k   string
-				dst **bool
-			}{{"safe", &f.Semantics.Safe}, {"idempotent", &f.Semantics.Idempotent}, {"cacheable", &f.Semantics.Cacheable}} {
-				if bv := sfs.get(x.k); bv != nil {
-					if b, ok := l.boolean(bv, x.k); ok {
-						*x.dst = &b
-					}
-				}
-			}
-		}
+	if v := l.optMapping(deref(fs.get("semantics")), "semantics"); v != nil {
+		sfs := l.fields(v, "`semantics`", fieldsSemantics)
+		f.Semantics.Safe, f.Semantics.Idempotent = l.optBool(sfs, "safe"), l.optBool(sfs, "idempotent")
+		f.Semantics.Cacheable = l.optBool(sfs, "cacheable")
 	}
 	f.InputParameters = l.exposedParams(fs.get("inputParameters"), "function")
 	l.behavior(&f.Behavior, fs, d)

@@ -92,6 +92,17 @@ func (f fieldSet) outside(known []string) fieldSet {
 // text, for a mapping whose known keys depend on one of its fields.
 func allFields(d *yaml.Node) fieldSet { return readFields(d, nil, func(string) bool { return true }) }
 
+// optBool reads optional boolean field k of fs: nil when it is absent or
+// not a boolean (l.boolean).
+func (l *loader) optBool(fs fieldSet, k string) *bool {
+	if v := fs.get(k); v != nil {
+		if b, ok := l.boolean(v, k); ok {
+			return &b
+		}
+	}
+	return nil
+}
+
 // text reads field k of fs as text ("" when absent; l.str).
 func (l *loader) text(fs fieldSet, k string) string { return l.str(fs.get(k), k) }
 

@@ -69,21 +69,11 @@ func (l *loader) skillAdapter(x *Expose, fs fieldSet) {
 		}
 		sk := &Skill{Pos: pos}
 		sfs := l.named(it, d, &sk.Name, "skill", "skill", fieldsSkill)
-		strs := map[string]*string{"description": &sk.Description, "license": &sk.License,
-			"compatibility": &sk.Compatibility, "argument-hint": &sk.ArgumentHint,
-			"allowed-tools": &sk.AllowedTools, "location": &sk.Location}
-		for k, p := range strs {
-			if v := sfs.get(k); v != nil {
-				*p = l.str(v, k)
-			}
-		}
-		for k, p := range map[string]**bool{"user-invocable": &sk.UserInvocable, "disable-model-invocation": &sk.DisableModelInvocation} {
-			if v := sfs.get(k); v != nil {
-				if b, ok := l.boolean(v, k); ok {
-					*p = &b
-				}
-			}
-		}
+		sk.Description, sk.License = l.text(sfs, "description"), l.text(sfs, "license")
+		sk.Compatibility, sk.ArgumentHint = l.text(sfs, "compatibility"), l.text(sfs, "argument-hint")
+		sk.AllowedTools, sk.Location = l.text(sfs, "allowed-tools"), l.text(sfs, "location")
+		sk.UserInvocable = l.optBool(sfs, "user-invocable")
+		sk.DisableModelInvocation = l.optBool(sfs, "disable-model-invocation")
 		if v := deref(sfs.get("metadata")); v != nil && v.Kind == yaml.MappingNode {
 			sk.Metadata = map[string]string{}
 			mps := pairs(v)

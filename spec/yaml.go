@@ -329,6 +329,36 @@ func (l *loader) str(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// optMapping returns the mapping of an optional field: nil when it is
+// absent or null, and nil after an element error when it is not a mapping.
+func (l *loader) optMapping(n *yaml.Node, field string) *yaml.Node {
+	return l.optional(n, field, yaml.MappingNode, false)
+}
+
+// optional returns the value of an optional field of kind k: nil when it is
+// absent or null, and nil after a wrong-kind diagnostic (fatal, else an
+// element error) when it is of another kind.
+func (l *loader) optional(n *yaml.Node, field string, k yaml.Kind, fatal bool) *yaml.Node {
+	d := deref(n)
+	if d == nil || isNull(d) {
+		return nil
+	}
+	if d.Kind == k {
+		return d
+	}
+	want := "a mapping"
+	if k == yaml.SequenceNode {
+		want = "a list"
+	}
+	msg := fmt.Sprintf("`%s` must be %s, not a %s", field, want, kindName(d))
+	if fatal {
+		l.fatal(n, "wrong-kind", msg, "")
+	} else {
+		l.elemError(n, "wrong-kind", msg, "")
+	}
+	return nil
+}
+
 // keyword reads a scalar as a keyword: text trimmed and lower-cased.
 func (l *loader) keyword(n *yaml.Node, field string) string {
 	return strings.ToLower(strings.TrimSpace(l.str(n, field)))
