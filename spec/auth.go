@@ -246,15 +246,8 @@ func (l *loader) apiKeyHeaders(a *Auth, headersK, headersV *yaml.Node, dialect f
 	if a.Placement == "" {
 		a.Placement = "header"
 	}
-	ps := pairs(h)
-	for i := 0; i+1 < len(ps); i += 2 {
-		name, ok := keyText(ps[i])
-		if !ok || name == "" {
-			l.elemError(ps[i], "wrong-kind", "a header name must be a non-empty string", "")
-			continue
-		}
-		a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: name,
-			Value: l.template(ps[i+1], name, TextTemplate)})
+	for _, hd := range l.headers(h) {
+		a.Credentials = append(a.Credentials, Credential{Placement: "header", Key: hd.Name, Value: hd.Value})
 	}
 }
 

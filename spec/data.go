@@ -151,15 +151,10 @@ func (l *loader) headers(n *yaml.Node) []*Header {
 	}
 	switch d.Kind {
 	case yaml.MappingNode:
-		ps := pairs(d)
-		out := make([]*Header, 0, len(ps)/2)
-		for i := 0; i+1 < len(ps); i += 2 {
-			name, ok := keyText(ps[i])
-			if !ok || name == "" {
-				l.elemError(ps[i], "wrong-kind", "a header name must be a non-empty string", "")
-				continue
-			}
-			out = append(out, &Header{Name: name, Value: l.template(ps[i+1], name, TextTemplate), Pos: l.at(ps[i])})
+		fs := l.namedKeys(d, "a header name must be a non-empty string")
+		out := make([]*Header, 0, len(fs))
+		for _, f := range fs {
+			out = append(out, &Header{Name: f.name, Value: l.template(f.val, f.name, TextTemplate), Pos: l.at(f.key)})
 		}
 		return out
 	case yaml.SequenceNode:

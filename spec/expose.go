@@ -405,15 +405,10 @@ func (l *loader) withValues(n *yaml.Node) []*WithValue {
 	if d == nil {
 		return nil
 	}
-	ps := pairs(d)
-	out := make([]*WithValue, 0, len(ps)/2)
-	for i := 0; i+1 < len(ps); i += 2 {
-		k, ok := keyText(ps[i])
-		if !ok || k == "" {
-			l.elemError(ps[i], "wrong-kind", "a `with` key must be a parameter name", "")
-			continue
-		}
-		out = append(out, &WithValue{Name: k, Value: l.data(ps[i+1], true), Pos: l.at(ps[i])})
+	fs := l.namedKeys(d, "a `with` key must be a parameter name")
+	out := make([]*WithValue, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, &WithValue{Name: f.name, Value: l.data(f.val, true), Pos: l.at(f.key)})
 	}
 	return out
 }

@@ -92,6 +92,22 @@ func (f fieldSet) outside(known []string) fieldSet {
 // text, for a mapping whose known keys depend on one of its fields.
 func allFields(d *yaml.Node) fieldSet { return readFields(d, nil, func(string) bool { return true }) }
 
+// namedKeys returns the pairs of a mapping keyed by name (headers, with
+// values) whose key is non-empty text; any other key is a wrong-kind
+// element error msg.
+func (l *loader) namedKeys(d *yaml.Node, msg string) []field {
+	ps := pairs(d)
+	out := make([]field, 0, len(ps)/2)
+	for i := 0; i+1 < len(ps); i += 2 {
+		if k, ok := keyText(ps[i]); ok && k != "" {
+			out = append(out, field{k, ps[i], ps[i+1]})
+		} else {
+			l.elemError(ps[i], "wrong-kind", msg, "")
+		}
+	}
+	return out
+}
+
 // optBool reads optional boolean field k of fs: nil when it is absent or
 // not a boolean (l.boolean).
 func (l *loader) optBool(fs fieldSet, k string) *bool {
