@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -75,8 +76,21 @@ func findInspector2() (cli, node string) {
 	return filepath.Join(pkg, "clients", "launcher", "build", "index.js"), node
 }
 
-// freePort returns a port that was free a moment ago.
+// freePort returns a port that was free a moment ago. It is drawn below
+// Linux's ephemeral range (32768-60999): a port the kernel handed out for
+// ":0" goes back into the pool the moment its listener closes, and the
+// many client connections these tests make can take it as their local port
+// before "naftiko serve" binds it (seen as a flaky "nothing listens").
 func freePort(t *testing.T) string {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		port := strconv.Itoa(20000 + rand.IntN(12000))
+		ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+		if err == nil {
+			ln.Close()
+			return port
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
