@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+	"time"
 )
 
 // ReadFile reads the file at path like os.ReadFile, but gives up when ctx
@@ -22,7 +23,7 @@ func ReadFile(ctx context.Context, path string) ([]byte, error) {
 // that never closes, say); the read then goes on in the background until r
 // ends or the process exits. The error is ctx.Err().
 func ReadAll(ctx context.Context, r io.Reader) ([]byte, error) {
-	return readCtx(ctx, "", func() ([]byte, error) { return io.ReadAll(r) }, func() {})
+	return readCtx(ctx, "", func() ([]byte, error) { return io.ReadAll(r) }, nil)
 }
 
 // readCtx runs read, returning its result or, when ctx ends first, the
@@ -44,8 +45,29 @@ func readCtx(ctx context.Context, path string, read func() ([]byte, error), aban
 	case r := <-done:
 		return r.b, r.err
 	case <-ctx.Done():
-		abandon()
+		if abandon != nil {
+			settle(done, abandon)
+		}
 		return nil, wrapPath(path, ctx.Err())
+	}
+}
+
+// settle calls abandon until the read behind done has returned, for up to
+// two seconds. One call is not enough: when ctx ends before the reading
+// goroutine has reached its open of a named pipe, releasing the pipe finds
+// no reader, and the goroutine would then wait for the next writer and
+// take what that writer meant for someone else.
+func settle[T any](done <-chan T, abandon func()) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; i < 200; i++ {
+		abandon()
+		select {
+		case r := <-done:
+			_ = r
+			return
+		case <-tick.C:
+		}
 	}
 }
 
