@@ -238,7 +238,7 @@ func (s *Server) toolInputs(el *element) []toolInput {
 	}
 	addRefs := func(with []*spec.WithValue, target targetInputs) {
 		for _, w := range with {
-			for _, name := range s.inputRefs(el, w.Value) {
+			for _, name := range s.prog.InputRefs(el, w.Value) {
 				if has(name) {
 					continue
 				}
@@ -269,52 +269,6 @@ func (s *Server) toolInputs(el *element) []toolInput {
 			addRefs(st.Step.With, targetInputs(st.Target.Inputs))
 		}
 	}
-	return out
-}
-
-// inputRefs lists the caller inputs a `with` value references: tools.x,
-// rest.x, NAMESPACE.x, $this.NAMESPACE.x and {{x}} placeholders that name
-// neither a bound variable nor a step.
-func (s *Server) inputRefs(el *element, d *spec.Data) []string {
-	var out []string
-	stepName := func(n string) bool {
-		return slices.ContainsFunc(el.Behavior.Steps, func(st *spec.Step) bool { return st.Name == n })
-	}
-	prefixed := func(p string) bool { return s.prog.Names.ElementPrefix(p, el.NS) }
-	var walk func(d *spec.Data)
-	walk = func(d *spec.Data) {
-		switch d.Kind {
-		case spec.DataMap:
-			for _, v := range d.Vals {
-				walk(v)
-			}
-		case spec.DataList:
-			for _, v := range d.Items {
-				walk(v)
-			}
-		case spec.DataString:
-			if d.Tmpl != nil && !d.Tmpl.IsLiteral() {
-				for _, n := range d.Tmpl.Names() {
-					if pre, rest, ok := strings.Cut(n, "."); ok {
-						if prefixed(pre) {
-							out = append(out, rest)
-						}
-						continue
-					}
-					if !s.binds.Has(n) && !stepName(n) {
-						out = append(out, n)
-					}
-				}
-				return
-			}
-			t := strings.TrimSpace(d.Text)
-			t = strings.TrimPrefix(t, "$this.")
-			if pre, rest, ok := strings.Cut(t, "."); ok && prefixed(pre) && rest != "" && !strings.ContainsAny(rest, " /:") {
-				out = append(out, rest)
-			}
-		}
-	}
-	walk(d)
 	return out
 }
 

@@ -166,3 +166,37 @@ func TestCallIndex(t *testing.T) {
 		t.Errorf("spellings = %v", idx.Spellings)
 	}
 }
+
+// TestInputRefs: the inputs a `with` value references, read from its
+// compiled form: prefixed inputs, $this.NS.x, bare placeholders that are
+// neither bound variables nor steps; not env. or step results.
+func TestInputRefs(t *testing.T) {
+	c, err := spec.Parse([]byte(elementDoc), "doc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := program.Compile(c)
+	tool := c.Exposes[0].Tools[0]
+	el, err := p.CompileElement(tool.Name, tool.Description, "tools-ns", tool.InputParameters, &tool.Behavior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &spec.Data{Kind: spec.DataMap, Keys: []string{"a", "b", "c", "d"}, Vals: []*spec.Data{
+		{Kind: spec.DataString, Text: "tools.x"},
+		{Kind: spec.DataString, Text: "$this.tools-ns.y"},
+		{Kind: spec.DataString, Text: "env.HOME"},
+		{Kind: spec.DataList, Items: []*spec.Data{tmplData(t, "{{z}}-{{TOKEN}}-{{all}}-{{rest.w}}-{{vault.TOKEN}}")}},
+	}}
+	if got := p.InputRefs(el, d); !reflect.DeepEqual(got, []string{"x", "y", "z", "w"}) {
+		t.Errorf("InputRefs = %v, want [x y z w]", got)
+	}
+}
+
+func tmplData(t *testing.T, s string) *spec.Data {
+	t.Helper()
+	tm, diags := spec.ParseTemplate(s, spec.Pos{}, false, spec.TextTemplate)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	return &spec.Data{Kind: spec.DataString, Text: s, Tmpl: tm}
+}
