@@ -67,8 +67,9 @@ type linter struct {
 
 	// calls is the compile stage's reference index.
 	calls CallIndex
-	// funcs maps aggregate-namespace.function to the function's node.
-	funcs     map[string]*yaml.Node
+	// funcs maps aggregate-namespace.function to the loaded function (the
+	// first of a name).
+	funcs     map[string]*Function
 	funcNames []string
 	// consumed lists the consumes namespaces; failed those whose import
 	// failed (calls into them are already reported by the loader).
@@ -86,7 +87,7 @@ type linter struct {
 }
 
 func newLinter(c *Capability) *linter {
-	l := &linter{c: c, funcs: map[string]*yaml.Node{}, failed: map[string]bool{},
+	l := &linter{c: c, funcs: map[string]*Function{}, failed: map[string]bool{},
 		vars: map[string][]*Bind{}, bindNS: map[string][]*Bind{}, exposeNS: map[string]bool{},
 		refs: map[string]bool{}}
 	for _, a := range c.Consumes {
@@ -98,14 +99,10 @@ func newLinter(c *Capability) *linter {
 		}
 	}
 	for _, g := range c.Aggregates {
-		fs := lintField(g.Node, "functions")
-		if fs == nil {
-			fs = lintField(g.Node, "flows")
-		}
-		for _, f := range lintEntries(fs) {
-			key := g.Namespace + "." + f.name
-			if _, dup := l.funcs[key]; !dup && f.name != "" {
-				l.funcs[key] = f.node
+		for _, f := range g.Functions {
+			key := g.Namespace + "." + f.Name
+			if _, dup := l.funcs[key]; !dup && f.Name != "" {
+				l.funcs[key] = f
 				l.funcNames = append(l.funcNames, key)
 			}
 		}
