@@ -47,11 +47,9 @@ capability:
       call: shop.getItem
 `
 
-// TestCompileElement: an exposed element's steps resolve to program
-// operations, `with` keys naming no input are dropped (and the rest pass
-// through), template placeholders are classified once, and mappings are
-// split at dots.
-func TestCompileElement(t *testing.T) {
+// compileChain compiles elementDoc and its tool `chain`.
+func compileChain(t *testing.T) (*spec.Capability, *program.Program, *program.Element) {
+	t.Helper()
 	c, err := spec.Parse([]byte(elementDoc), "doc.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +60,15 @@ func TestCompileElement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c, p, el
+}
+
+// TestCompileElement: an exposed element's steps resolve to program
+// operations, `with` keys naming no input are dropped (and the rest pass
+// through), template placeholders are classified once, and mappings are
+// split at dots.
+func TestCompileElement(t *testing.T) {
+	c, p, el := compileChain(t)
 	list, _ := p.Resolve("shop.listItems")
 	get, _ := p.Resolve("shop.getItem")
 	if el.Steps[0].Target != list || el.Steps[2].Target != get || el.Steps[1].Target != nil {
@@ -171,16 +178,7 @@ func TestCallIndex(t *testing.T) {
 // compiled form: prefixed inputs, $this.NS.x, bare placeholders that are
 // neither bound variables nor steps; not env. or step results.
 func TestInputRefs(t *testing.T) {
-	c, err := spec.Parse([]byte(elementDoc), "doc.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := program.Compile(c)
-	tool := c.Exposes[0].Tools[0]
-	el, err := p.CompileElement(tool.Name, tool.Description, "tools-ns", tool.InputParameters, &tool.Behavior)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p, el := compileChain(t)
 	d := &spec.Data{Kind: spec.DataMap, Keys: []string{"a", "b", "c", "d"}, Vals: []*spec.Data{
 		{Kind: spec.DataString, Text: "tools.x"},
 		{Kind: spec.DataString, Text: "$this.tools-ns.y"},
