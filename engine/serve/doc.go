@@ -38,9 +38,9 @@
 // spec, and spec/jsonv for JSON values; never engine's internals
 // (spec/graph_test.go enforces it). It executes the program: every
 // exposed element is compiled by spec/program (program.CompileElement)
-// when the Server is built —
-// targets, `with` values, template placeholders, lookups, mappings,
-// outputs — and one executor (behavior.go) runs that form for REST, MCP
-// and skills, so a request performs no reference lookup by string, no
+// when the Server is built (targets, `with` values, template
+// placeholders, lookups, mappings, outputs), and one executor
+// (behavior.go) runs that form for REST and MCP (skills name those
+// tools), so a request performs no reference lookup by string, no
 // placeholder classification and no template or JSONPath compilation.
 package serve

@@ -10,7 +10,7 @@ import (
 )
 
 // element is an exposed element compiled by the program: a REST
-// operation, an MCP tool or dynamic resource, a skill's tool.
+// operation, an MCP tool or dynamic resource.
 type element = program.Element
 
 // elementFor returns the compiled form of an exposed element, once, when

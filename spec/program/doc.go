@@ -16,7 +16,7 @@
 //     the adapter's namespace), an env.VAR, a namespaced or plain bound
 //     variable;
 //   - every exposed element (CompileElement → Element: MCP tool, dynamic
-//     resource, REST operation, skill tool, aggregate function) with its
+//     resource, REST operation, aggregate function) with its
 //     `ref` merged, its `call` and call steps resolved to program
 //     operations, its `with` entries split by the target's inputs
 //     (Op.SplitWith) and compiled into Values, its templates into Slots

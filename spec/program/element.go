@@ -7,8 +7,8 @@ import (
 )
 
 // Element is an exposed element compiled once (SPEC.md §11, §12): an MCP
-// tool or dynamic resource, a REST operation, a skill's tool, an aggregate
-// function reached through `call` or `ref`. Its `ref` is merged with its
+// tool or dynamic resource, a REST operation, an aggregate function
+// reached through `call` or `ref`. Its `ref` is merged with its
 // function, its `call` and call steps are resolved to program operations,
 // and its `with` values, lookups, mappings and outputs are compiled. Every
 // adapter executes this one form.
