@@ -7,23 +7,18 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/naftiko/naftiko/spec/internal/vocab"
 )
 
 // LintRules lists the rules that Lint adds to the loader's (SPEC.md §3),
 // for documentation.
 var LintRules = []Rule{
 	{"namespace-unique", "a namespace is used twice across consumes, exposes, binds and aggregates (error)"},
-	{"call-unresolved", "a `call`, step `call`, `ref` or `forward.targetNamespace` names nothing (error, with did-you-mean)"},
-	{"call-ambiguous", "a `call` matches several operations; the first declaration is used (error)"},
 	{"path-param-undeclared", "a {x} or {{x}} placeholder of a consumed path has no `in: path` parameter"},
 	{"path-param-unused", "an `in: path` parameter does not appear in its path"},
 	{"template-unknown-variable", "a {{…}} names no parameter, bound variable or env.VAR: an error in authentication and baseUri, else a warning (it becomes a caller input)"},
 	{"unused-bind", "a bound variable that no template references"},
 	{"bind-without-auth", "binds declare secrets but a consumes adapter has no authentication using them, so no credentials are sent"},
 	{"bind-duplicate-variable", "two bindings declare one variable; the later wins"},
-	{"steps-and-call", "an element declares both `steps` and `call`, or `ref` with either; it can never run (error)"},
 	{"with-unknown-target", "a `with` key names no parameter of the target operation"},
 	{"required-not-supplied", "a required parameter of the target operation is supplied neither by `with` nor by a same-named input"},
 	{"mcp-tool-name-length", "an MCP tool name longer than 64 characters (many MCP clients reject it)"},
@@ -34,27 +29,19 @@ var LintRules = []Rule{
 	{"body-on-get", "a GET or HEAD operation defines a body"},
 }
 
-// CallIndex is the compile stage's one reference index, as lint reads it
-// (program.Program supplies it): Candidates returns the full references
-// (namespace.resource.operation) of the callable operations a `call`
-// spelling names, in declaration order; Spellings lists every spelling
-// (op, namespace.op, namespace.resource.op), in declaration order, for
-// did-you-mean.
-type CallIndex struct {
-	Candidates func(ref string) []string
-	Spellings  []string
-}
-
 // LintDocument runs the lint rules of SPEC.md §3 that the loader does not
 // already report and that need no compiled program, on a loaded
-// capability. The rules about the calls of exposed elements against the
-// inputs of their targets (with-unknown-target, required-not-supplied)
-// run on the compiled program: use program.Lint, which runs both. It
-// reads the model and the raw nodes of exposes adapters and aggregates;
-// it touches neither network nor environment. The diagnostics are sorted.
-func LintDocument(c *Capability, calls CallIndex) []Diagnostic {
+// capability. The resolution of `call`, `ref`, step calls and forward
+// targets (call-unresolved, call-ambiguous, steps-and-call) is the
+// loader's (element errors); the rules about the calls of exposed
+// elements against the inputs of their targets (with-unknown-target,
+// required-not-supplied) run on the compiled program: use program.Lint,
+// which runs both. It reads the model and the raw nodes of exposes
+// adapters and aggregates (placeholders referenced, tool name lengths,
+// inbound OAuth2 endpoints, texts); it touches neither network nor
+// environment. The diagnostics are sorted.
+func LintDocument(c *Capability) []Diagnostic {
 	l := newLinter(c)
-	l.calls = calls
 	l.run()
 	SortDiagnostics(l.out)
 	return l.out
@@ -64,17 +51,6 @@ func LintDocument(c *Capability, calls CallIndex) []Diagnostic {
 type linter struct {
 	c   *Capability
 	out []Diagnostic
-
-	// calls is the compile stage's reference index.
-	calls CallIndex
-	// funcs maps aggregate-namespace.function to the loaded function (the
-	// first of a name).
-	funcs     map[string]*Function
-	funcNames []string
-	// consumed lists the consumes namespaces; failed those whose import
-	// failed (calls into them are already reported by the loader).
-	consumed []string
-	failed   map[string]bool
 
 	// vars maps bound variable names to their bindings.
 	vars map[string][]*Bind
@@ -87,26 +63,9 @@ type linter struct {
 }
 
 func newLinter(c *Capability) *linter {
-	l := &linter{c: c, funcs: map[string]*Function{}, failed: map[string]bool{},
+	l := &linter{c: c,
 		vars: map[string][]*Bind{}, bindNS: map[string][]*Bind{}, exposeNS: map[string]bool{},
 		refs: map[string]bool{}}
-	for _, a := range c.Consumes {
-		if a.Namespace != "" && !slices.Contains(l.consumed, a.Namespace) {
-			l.consumed = append(l.consumed, a.Namespace)
-		}
-		if a.ImportedFrom != "" && len(a.Resources) == 0 && len(a.Errors) > 0 {
-			l.failed[a.Namespace] = true
-		}
-	}
-	for _, g := range c.Aggregates {
-		for _, f := range g.Functions {
-			key := g.Namespace + "." + f.Name
-			if _, dup := l.funcs[key]; !dup && f.Name != "" {
-				l.funcs[key] = f
-				l.funcNames = append(l.funcNames, key)
-			}
-		}
-	}
 	for _, b := range c.Binds {
 		l.bindNS[b.Namespace] = append(l.bindNS[b.Namespace], b)
 		for _, k := range b.Keys {
@@ -829,14 +788,6 @@ func (l *linter) binds() {
 // ---------------------------------------------------------------------------
 // Exposes and aggregates.
 
-// element is an exposed element that runs something: a REST operation, an
-// MCP tool or resource, an aggregate function.
-type element struct {
-	what string // "MCP tool `x`"
-	node *yaml.Node
-	pos  Pos
-}
-
 func (l *linter) exposes() {
 	controls := 0
 	for _, x := range l.c.Exposes {
@@ -858,10 +809,7 @@ func (l *linter) exposes() {
 			}
 		}
 		l.inboundOAuth2(file, x.Node)
-		switch x.Type {
-		case "rest":
-			l.rest(file, x)
-		case "mcp":
+		if x.Type == "mcp" {
 			l.mcp(file, x)
 		}
 	}
@@ -917,25 +865,6 @@ func (l *linter) inboundOAuth2(file string, n *yaml.Node) {
 	}
 }
 
-func (l *linter) rest(file string, x *Expose) {
-	for _, r := range lintEntries(lintField(x.Node, "resources")) {
-		path := lintString(r.node, "path")
-		if fw := lintField(r.node, "forward"); fw != nil {
-			v := lintField(fw, "targetNamespace")
-			if ns := lintScalar(v); ns != "" && !slices.Contains(l.consumed, ns) {
-				l.unresolved(lintPos(file, v), "forward target namespace", ns, l.consumed)
-			}
-		}
-		for _, o := range lintEntries(lintField(r.node, "operations")) {
-			name := o.name
-			if name == "" {
-				name = lintString(o.node, "method") + " " + path
-			}
-			l.element(file, element{what: "REST operation `" + name + "`", node: o.node, pos: o.pos(file)})
-		}
-	}
-}
-
 func (l *linter) mcp(file string, x *Expose) {
 	for _, t := range lintEntries(lintField(x.Node, "tools")) {
 		if utf8.RuneCountInString(t.name) > 64 {
@@ -943,113 +872,13 @@ func (l *linter) mcp(file string, x *Expose) {
 				fmt.Sprintf("MCP tool name `%s` is %d characters long; many MCP clients reject names over 64", t.name, utf8.RuneCountInString(t.name)),
 				"shorten it")
 		}
-		l.element(file, element{what: "MCP tool `" + t.name + "`", node: t.node, pos: t.pos(file)})
-	}
-	for _, r := range lintEntries(lintField(x.Node, "resources")) {
-		l.element(file, element{what: "MCP resource `" + r.name + "`", node: r.node, pos: r.pos(file)})
 	}
 }
 
 func (l *linter) aggregates() {
 	for _, g := range l.c.Aggregates {
-		file := g.Pos.File
 		l.collectRefs(g.Node)
-		fs := lintField(g.Node, "functions")
-		if fs == nil {
-			fs = lintField(g.Node, "flows")
-		}
-		for _, f := range lintEntries(fs) {
-			l.element(file, element{what: "aggregate function `" + f.name + "`", node: f.node, pos: f.pos(file)})
-		}
 	}
-}
-
-// element checks one exposed element: steps-and-call, its call or ref, and
-// its steps.
-func (l *linter) element(file string, e element) {
-	hasCall, hasSteps, hasRef := lintHas(e.node, "call"), lintHas(e.node, "steps"), lintHas(e.node, "ref")
-	switch {
-	case hasRef && (hasCall || hasSteps):
-		other := "call"
-		if hasSteps {
-			other = "steps"
-		}
-		l.emit("steps-and-call", lintPos(file, lintKeyNode(e.node, "ref")), SeverityError,
-			fmt.Sprintf("%s declares both `ref` and `%s`; it can never run", e.what, other), "keep only `ref`")
-	case hasCall && hasSteps:
-		l.emit("steps-and-call", lintPos(file, lintKeyNode(e.node, "steps")), SeverityError,
-			e.what+" declares both `call` and `steps`; it can never run",
-			"keep `call` for one consumed call, or `steps` for an orchestration")
-	}
-	if hasRef {
-		v := lintField(e.node, "ref")
-		if ref := strings.TrimSpace(lintScalar(v)); ref != "" {
-			if _, ok := l.funcs[ref]; !ok {
-				l.unresolved(lintPos(file, v), "ref", ref, l.funcNames)
-			}
-		}
-	}
-	if hasCall {
-		l.call(file, e.node)
-	}
-	for _, s := range lintEntries(lintField(e.node, "steps")) {
-		if lintHas(s.node, "call") {
-			l.call(file, s.node)
-		}
-	}
-}
-
-// call resolves the `call` of n.
-func (l *linter) call(file string, n *yaml.Node) {
-	v := lintField(n, "call")
-	ref := strings.TrimSpace(lintScalar(v))
-	if ref == "" {
-		return
-	}
-	at := lintPos(file, v)
-	var cands []string
-	if l.calls.Candidates != nil {
-		cands = l.calls.Candidates(ref)
-	}
-	switch {
-	case len(cands) == 0:
-		if _, ok := l.funcs[ref]; ok {
-			return // a call may name an aggregate function
-		}
-		if ns, _, ok := strings.Cut(ref, "."); ok && l.failed[ns] {
-			return // the loader reported the missing import
-		}
-		l.unresolved(at, "call", ref, l.calls.Spellings)
-		return
-	case len(cands) > 1:
-		l.emit("call-ambiguous", at, SeverityError,
-			fmt.Sprintf("call `%s` matches %s; the first is used", ref, strings.Join(cands, ", ")),
-			"write the full namespace.resource.operation reference")
-	}
-}
-
-// unresolved reports a reference that names nothing, with up to three
-// suggestions.
-func (l *linter) unresolved(at Pos, what, ref string, candidates []string) {
-	hint := ""
-	if s := suggestRefs(ref, candidates); len(s) > 0 {
-		hint = "did you mean `" + strings.Join(s, "`, `") + "`?"
-	}
-	l.emit("call-unresolved", at, SeverityError, fmt.Sprintf("%s `%s` does not resolve", what, ref), hint)
-}
-
-// suggestRefs returns up to three candidates close to ref: equal ignoring
-// case, then within Levenshtein distance 3, then containing it or
-// contained in it. Only candidates with as many dots as ref are offered.
-func suggestRefs(ref string, candidates []string) []string {
-	dots := strings.Count(ref, ".")
-	same := make([]string, 0, len(candidates))
-	for _, c := range candidates {
-		if strings.Count(c, ".") == dots {
-			same = append(same, c)
-		}
-	}
-	return vocab.Near(ref, same, 3, 3)
 }
 
 // ---------------------------------------------------------------------------

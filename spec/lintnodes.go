@@ -15,15 +15,6 @@ import (
 // resolved), or nil.
 func lintField(n *yaml.Node, name string) *yaml.Node { return yamlnode.Field(n, name) }
 
-// lintKeyNode returns the key node of field name in mapping n, or nil.
-func lintKeyNode(n *yaml.Node, name string) *yaml.Node { return yamlnode.KeyNode(n, name) }
-
-// lintHas reports whether mapping n has field name with a non-null value.
-func lintHas(n *yaml.Node, name string) bool {
-	v := lintField(n, name)
-	return v != nil && !isNull(v)
-}
-
 // lintString returns the text of scalar field name of n ("" when absent,
 // null or not a scalar).
 func lintString(n *yaml.Node, name string) string {
@@ -88,22 +79,6 @@ func lintPos(file string, n *yaml.Node) Pos {
 		return Pos{File: file, Line: 1, Col: 1}
 	}
 	return Pos{File: file, Line: n.Line, Col: n.Column}
-}
-
-// lintKeys returns the key nodes and names of mapping n, in order.
-func lintKeys(n *yaml.Node) (keys []*yaml.Node, names []string) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	ps := pairs(n)
-	for i := 0; i+1 < len(ps); i += 2 {
-		if k, ok := keyText(ps[i]); ok {
-			keys = append(keys, ps[i])
-			names = append(names, k)
-		}
-	}
-	return keys, names
 }
 
 // lintWalkStrings calls fn for every string scalar under n (values and keys of

@@ -157,23 +157,6 @@ func TestLintCallsOnProgram(t *testing.T) {
 	}
 }
 
-// TestCallIndex: lint resolves calls through the program's one reference
-// index: an ambiguous spelling lists every full reference, spellings come
-// in declaration order.
-func TestCallIndex(t *testing.T) {
-	idx := compile(t).CallIndex()
-	if got := idx.Candidates("getItem"); !reflect.DeepEqual(got, []string{"shop.items.getItem", "other.items.getItem"}) {
-		t.Errorf("getItem = %v", got)
-	}
-	if got := idx.Candidates("nothing"); len(got) != 0 {
-		t.Errorf("nothing = %v", got)
-	}
-	want := []string{"getItem", "shop.getItem", "shop.items.getItem", "put", "shop.put", "shop.items.put", "other.getItem", "other.items.getItem"}
-	if !reflect.DeepEqual(idx.Spellings, want) {
-		t.Errorf("spellings = %v", idx.Spellings)
-	}
-}
-
 // TestInputRefs: the inputs a `with` value references, read from its
 // compiled form: prefixed inputs, $this.NS.x, bare placeholders that are
 // neither bound variables nor steps; not env. or step results.

@@ -15,15 +15,14 @@ func Lint(c *spec.Capability) []spec.Diagnostic {
 }
 
 // Lint runs the lint rules over the program: the rules of
-// spec.LintDocument (call-unresolved and call-ambiguous through the
-// program's one reference index, CallIndex), and the rules about the calls of exposed
+// spec.LintDocument, and the rules about the calls of exposed
 // elements (with-unknown-target, required-not-supplied), which check the
 // `with` map of every call and call step against the inputs of the
 // program operation it resolves to, split by the rule serving executes
 // (Op.SplitWith), so that validate and serve never disagree about what
 // resolves.
 func (p *Program) Lint() []spec.Diagnostic {
-	out := spec.LintDocument(p.Cap, p.CallIndex())
+	out := spec.LintDocument(p.Cap)
 	out = append(out, p.lintCalls()...)
 	spec.SortDiagnostics(out)
 	return out

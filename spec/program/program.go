@@ -22,8 +22,6 @@ type Program struct {
 	byRef map[string][]*Op
 	// ops are the callable operations in declaration order.
 	ops []*Op
-	// spellings lists the keys of byRef in declaration order.
-	spellings []string
 	// bySource maps a document location to its operation.
 	bySource map[spec.OpRef]*Op
 }
@@ -138,9 +136,6 @@ func Compile(c *spec.Capability) *Program {
 			continue
 		}
 		for _, s := range op.Spellings() {
-			if _, seen := p.byRef[s]; !seen {
-				p.spellings = append(p.spellings, s)
-			}
 			p.byRef[s] = append(p.byRef[s], op)
 		}
 	}
@@ -167,23 +162,6 @@ func (p *Program) shortest(op *Op) string {
 // Operations lists every callable operation in declaration order. The
 // slice is the program's: do not modify it.
 func (p *Program) Operations() []*Op { return p.ops }
-
-// CallIndex is the reference index as lint reads it
-// (spec.LintDocument): the full references a spelling names, and every
-// spelling in declaration order.
-func (p *Program) CallIndex() spec.CallIndex {
-	return spec.CallIndex{
-		Candidates: func(ref string) []string {
-			cands := p.byRef[ref]
-			full := make([]string, len(cands))
-			for i, o := range cands {
-				full[i] = o.FullRef
-			}
-			return full
-		},
-		Spellings: p.spellings,
-	}
-}
 
 // Lookup returns the operation a spec.OpRef designates, or nil.
 func (p *Program) Lookup(r *spec.OpRef) *Op {
