@@ -32,8 +32,9 @@ type serveFlags struct {
 }
 
 const serveLong = `Serve the exposes adapters of a capability: REST APIs, MCP servers for AI
-agents (streamable HTTP or stdio) and the control adapter (/health/live,
-/health/ready, /metrics), each on the address and port the document declares.
+agents (streamable HTTP or stdio), skill catalogs (GET /skills, /skills/NAME
+and their files) and the control adapter (/health/live, /health/ready,
+/metrics), each on the address and port the document declares.
 
   --mcp-stdio            serve only MCP, on stdin/stdout (for an agent that
                          starts naftiko itself); logs go to stderr.
@@ -91,7 +92,7 @@ func (a *app) newServeCmd() *cobra.Command {
 	fl.BoolVar(&f.mcpStdio, "mcp-stdio", false, "serve only MCP, on stdin/stdout")
 	fl.StringVar(&f.mcpHTTP, "mcp-http", "", "serve only MCP, over streamable HTTP at `ADDR` (host:port or :port)")
 	fl.BoolVar(&f.writes, "writes", false, "generate MCP tools for every method, not only GET and HEAD")
-	fl.Var(&f.maxResult, "mcp-max-result", "truncate MCP tool results longer than `SIZE` (default 256KiB)")
+	fl.Var(&f.maxResult, "mcp-max-result", "truncate MCP tool results longer than `SIZE`")
 	fl.StringArrayVar(&f.origins, "mcp-allow-origin", nil, "let browser pages on `ORIGIN` (scheme://host[:port], or *) call MCP over HTTP (repeatable; default: the server's own origin only)")
 	fl.StringVar(&f.address, "address", "", "bind every adapter to `HOST` (default: the document's address, else 127.0.0.1)")
 	fl.StringArrayVar(&f.baseURIs, "base-uri", nil, "replace the baseUri: `URL` for every adapter or NAMESPACE=URL for one (repeatable)")
