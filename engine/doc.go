@@ -18,17 +18,18 @@
 // exit status, an HTTP status or an MCP result.
 //
 // Responses are decoded by outputRawFormat (json, xml, yaml, csv, tsv,
-// psv, html, markdown, text, binary; decode*.go) before the output
-// JSONPaths run; request bodies are built by body type (body.go); digest,
-// OAuth2 client credentials and AWS SigV4 authenticate when the request is
-// sent (auth*.go).
+// psv, html, markdown, text, binary; the decoders are package
+// engine/decode, decode.go picks one) before the output JSONPaths run;
+// request bodies are built by body type (body.go); digest, OAuth2 client
+// credentials and AWS SigV4 authenticate when the request is sent
+// (auth*.go).
 //
 // Dependency note: HTML responses are parsed with golang.org/x/net/html,
 // maintained by the Go project, which implements the WHATWG parsing
 // algorithm (implicit tbody, unclosed cells, entities) that real pages
 // rely on and that no hand-written tokenizer would match; the small CSS
-// selector engine that scopes tables (selector.go) is naftiko's own.
-// github.com/andybalholm/cascadia was tried in its place and kept out: it
+// selector engine that scopes tables (engine/decode/selector.go) is
+// naftiko's own. github.com/andybalholm/cascadia was tried in its place and kept out: it
 // fails TestSelectorMatching, since it matches [attr^=""] (and $=, *=)
 // on every element carrying the attribute where CSS says such a selector
 // represents nothing; it accepts dynamic pseudo-classes such as :hover
@@ -59,7 +60,8 @@
 //
 // Imports: spec, spec/program (the compiled capability it executes: New
 // compiles one, NewProgram takes one already compiled), binder, and the
-// JSON values of the language (spec/jsonv). It never imports
+// JSON values of the language (spec/jsonv), and its response decoders
+// (engine/decode). It never imports
 // engine/serve. Operations are resolved once (Resolve, Operations) and
 // called as values (Prepare, CallOp); Call(ref) resolves on each call.
 package engine

@@ -1,16 +1,15 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/naftiko/naftiko/engine/decode"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/jsonv"
-	"github.com/ohler55/ojg/oj"
 )
 
 // result decodes a 2xx answer and applies the output parameters.
@@ -85,44 +84,6 @@ func kindOf(v any) string {
 	return "a number"
 }
 
-// decodeJSONBody decodes a JSON body. Bodies whose numbers all have at
-// most 15 digits take ojg's single-pass parser, which yields int64 and
-// float64 exactly as jsonv.Number would; others take encoding/json with exact
-// numbers, normalised by jsonv.Number.
-func decodeJSONBody(body []byte) (any, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	if !longNumber(body) {
-		var p oj.Parser
-		if v, err := p.Parse(body); err == nil {
-			return v, nil
-		}
-	}
-	var v any
-	if err := jsonv.Decode(body, &v); err != nil {
-		return nil, err
-	}
-	return jsonv.Normalize(v), nil
-}
-
-// longNumber reports whether body may hold a number of more than 15
-// digits (a run of digits, '.', 'e', '+' or '-' with more than 15 digits).
-func longNumber(body []byte) bool {
-	n := 0
-	for _, c := range body {
-		switch {
-		case c >= '0' && c <= '9':
-			n++
-			if n > 15 {
-				return true
-			}
-		case c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-':
-		default:
-			n = 0
-		}
-	}
-	return false
-}
-
 func (e *Engine) undecodable(tried []string, contentType string, body []byte, cause error) error {
 	ct := contentType
 	if ct == "" {
@@ -148,13 +109,10 @@ func (e *Engine) upstreamError(pr *Prepared, status int, header http.Header, bod
 	var tree any
 	decoded := false
 	if len(body) > 0 {
-		switch contentFormat(header.Get("Content-Type")) {
-		case "xml":
-			if v, err := decodeXML(body); err == nil {
-				tree, decoded = v, true
-			}
-		case "yaml":
-			if v, err := decodeYAML(body); err == nil {
+		switch f := contentFormat(header.Get("Content-Type")); f {
+		case "xml", "yaml":
+			dec, _ := decode.For(f)
+			if v, err := dec(body, nil); err == nil {
 				tree, decoded = v, true
 			}
 		}
@@ -162,7 +120,7 @@ func (e *Engine) upstreamError(pr *Prepared, status int, header http.Header, bod
 	if decoded {
 		se.Body = e.maskTree(tree)
 	} else if len(body) > 0 {
-		if v, err := decodeJSONBody(body); err == nil {
+		if v, err := decode.JSON(body); err == nil {
 			se.Body = e.maskTree(v)
 		} else if mt == "" || strings.HasPrefix(mt, "text/") || strings.Contains(mt, "json") || strings.Contains(mt, "xml") || strings.Contains(mt, "yaml") {
 			const quoteMax = 64 << 10

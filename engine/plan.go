@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 
+	"github.com/naftiko/naftiko/engine/decode"
 	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/program"
 )
@@ -13,7 +14,7 @@ type plan struct {
 	*program.Op
 	// schema is the compiled outputSchema (html selector, markdown
 	// heading), or nil.
-	schema *outputSchema
+	schema *decode.Schema
 	// errs are the operation's element errors plus an invalid outputSchema.
 	errs []spec.Diagnostic
 }
@@ -29,18 +30,12 @@ func newPlan(op *program.Op) *plan {
 	if src == "" {
 		return p
 	}
-	switch strings.ToLower(so.OutputRawFormat) {
-	case "html":
-		sel, err := compileSelector(src)
-		if err != nil {
-			p.errs = append(append([]spec.Diagnostic(nil), p.errs...), spec.Diagnostic{Pos: so.Pos, Severity: spec.SeverityError, Rule: "output-schema-invalid",
-				Message: "outputSchema " + quote(src) + " is not a valid CSS selector: " + err.Error(),
-				Hint:    "use type, #id, .class, [attr], [attr=value], descendant and > combinators, :nth-of-type(n) and , lists"})
-		} else {
-			p.schema = &outputSchema{sel: sel}
-		}
-	case "markdown":
-		p.schema = &outputSchema{heading: src}
+	schema, err := decode.CompileSchema(strings.ToLower(so.OutputRawFormat), src)
+	if err != nil {
+		p.errs = append(append([]spec.Diagnostic(nil), p.errs...), spec.Diagnostic{Pos: so.Pos, Severity: spec.SeverityError, Rule: "output-schema-invalid",
+			Message: "outputSchema " + quote(src) + " is not a valid CSS selector: " + err.Error(),
+			Hint:    "use type, #id, .class, [attr], [attr=value], descendant and > combinators, :nth-of-type(n) and , lists"})
 	}
+	p.schema = schema
 	return p
 }
