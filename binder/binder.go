@@ -228,9 +228,10 @@ func (b *Binder) NSVar(ctx context.Context, ns, variable string) (Value, error) 
 			return v, nil
 		}
 		return Value{}, &spec.Error{
-			Kind: spec.KindBinding,
-			Msg:  fmt.Sprintf("environment variable %s is not set", variable),
-			Hint: envHint(variable),
+			Kind:   spec.KindBinding,
+			Msg:    fmt.Sprintf("environment variable %s is not set", variable),
+			Env:    []string{variable},
+			Remedy: spec.RemedyKeyFile,
 		}
 	}
 	msg := fmt.Sprintf("variable %s.%s is not declared by any binding", ns, variable)
@@ -373,11 +374,7 @@ func (b *Binder) unsetEnv(v *binding) error {
 	if v.Key != v.Name {
 		msg = fmt.Sprintf("variable %s (binds namespace %q, key %s) is not set", v.Name, v.Namespace, v.Key)
 	}
-	return &spec.Error{Kind: spec.KindBinding, Msg: msg, Hint: envHint(v.Key)}
-}
-
-func envHint(key string) string {
-	return fmt.Sprintf("export %s=…, pass --env-file with a line %s=…, or supply it through a key file bound with location: file://…", key, key)
+	return &spec.Error{Kind: spec.KindBinding, Msg: msg, Env: []string{v.Key}, Remedy: spec.RemedyKeyFile}
 }
 
 // keyFilePath resolves the text after file:// (SPEC.md §4.2): "./…",

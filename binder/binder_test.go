@@ -71,6 +71,17 @@ func bindingError(t *testing.T, err error, msg, hint string) {
 	}
 }
 
+// unsetError checks the error of an unset variable: no hint of its own, the
+// provider key to set and the key-file remedy, for each caller to word.
+func unsetError(t *testing.T, err error, msg, key string) {
+	t.Helper()
+	bindingError(t, err, msg, "")
+	se := spec.AsError(err)
+	if strings.Join(se.Env, ",") != key || se.Remedy != spec.RemedyKeyFile {
+		t.Errorf("Env = %q, Remedy = %d, want [%s] and the key-file remedy", se.Env, se.Remedy, key)
+	}
+}
+
 func TestVarFromEnvironment(t *testing.T) {
 	ctx := context.Background()
 	l := newLookup("CLERK_SECRET_KEY", "sk_test_abcdef", "EMPTY", "", "PROVIDER_KEY", "pk_value_123")
@@ -106,13 +117,9 @@ func TestVarUnsetEnvironment(t *testing.T) {
 	}, "", WithLookup(newLookup().Lookup))
 
 	_, err := b.Var(ctx, "CLERK_SECRET_KEY")
-	bindingError(t, err,
-		`variable CLERK_SECRET_KEY (binds namespace "env") is not set`,
-		`export CLERK_SECRET_KEY=…, pass --env-file with a line CLERK_SECRET_KEY=…, or supply it through a key file bound with location: file://…`)
+	unsetError(t, err, `variable CLERK_SECRET_KEY (binds namespace "env") is not set`, "CLERK_SECRET_KEY")
 	_, err = b.Var(ctx, "TOKEN")
-	bindingError(t, err,
-		`variable TOKEN (binds namespace "creds", key GITHUB_TOKEN) is not set`,
-		`export GITHUB_TOKEN=…, pass --env-file with a line GITHUB_TOKEN=…, or supply it through a key file bound with location: file://…`)
+	unsetError(t, err, `variable TOKEN (binds namespace "creds", key GITHUB_TOKEN) is not set`, "GITHUB_TOKEN")
 	_, err = b.Var(ctx, "NOPE")
 	bindingError(t, err, "variable NOPE is not declared by any binding", "-")
 }
@@ -203,8 +210,7 @@ func TestNSVar(t *testing.T) {
 	}
 
 	_, err = b.NSVar(ctx, "env", "UNSET")
-	bindingError(t, err, "environment variable UNSET is not set",
-		"export UNSET=…, pass --env-file with a line UNSET=…, or supply it through a key file bound with location: file://…")
+	unsetError(t, err, "environment variable UNSET is not set", "UNSET")
 	_, err = b.NSVar(ctx, "creds", "OTHER")
 	bindingError(t, err, `variable OTHER is not declared by binds namespace "creds"`, "-")
 	_, err = b.NSVar(ctx, "nope", "TOKEN")

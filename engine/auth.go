@@ -122,8 +122,8 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 		pr.authHeaders = append(pr.authHeaders, "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256")
 	default:
 		return &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
-			Msg:  "authentication type `" + a.Type + "` is not supported by this version of naftiko; nothing was sent",
-			Hint: "supply the credentials by hand, e.g. -H 'Authorization: Bearer {{TOKEN}}'"}
+			Msg:    "authentication type `" + a.Type + "` is not supported by this version of naftiko; nothing was sent",
+			Remedy: spec.RemedyHeader}
 	}
 	return nil
 }
@@ -140,12 +140,11 @@ func emptyCredential(a *spec.Auth, t *spec.Template, what string) error {
 		}
 	}
 	msg := a.Type + " authentication: the " + what + " is empty"
-	hint := "the authentication block gives no value; nothing was sent"
 	if len(vars) > 0 {
 		msg += ": " + strings.Join(vars, ", ") + " is set to the empty string"
-		hint = "set " + vars[0] + " to the credential (export " + vars[0] + "=…, or a line " + vars[0] + "=… in --env-file); nothing was sent"
+		return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Env: vars[:1], Remedy: spec.RemedyCredential}
 	}
-	return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Hint: hint}
+	return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Hint: "the authentication block gives no value; nothing was sent"}
 }
 
 // dropQueryKey removes from the query being built the pairs named key,

@@ -131,7 +131,7 @@ func (e *Engine) dataBody(s *scope, pr *Prepared, b *spec.Body, cfg *callConfig,
 	default:
 		return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
 			Msg:  "body type `" + b.Type + "` is not supported by this version of naftiko",
-			Hint: "use json, text, xml, sparql, formUrlEncoded, multipartForm or binary, or pass the body by hand with --body @file"}
+			Hint: bodyTypes, Remedy: spec.RemedyBody}
 	}
 	return nil
 }
@@ -302,7 +302,7 @@ func (e *Engine) paramBody(s *scope, pr *Prepared, typ string, cfg *callConfig, 
 	b := s.p.Source.Op.Body
 	return &spec.Error{Kind: spec.KindSpec, Pos: b.Pos,
 		Msg:  "body type `" + typ + "` is not supported by this version of naftiko",
-		Hint: "use json, text, xml, sparql, formUrlEncoded, multipartForm or binary, or pass the body by hand with --body @file"}
+		Hint: bodyTypes, Remedy: spec.RemedyBody}
 }
 
 // formParamBody encodes the supplied parameters as a URL-encoded form.
@@ -591,7 +591,7 @@ func (p *formPart) resolveFile(allowed bool, dir string) error {
 		// A file part is announced with its size and streamed when sent;
 		// a pipe has neither a size nor, without a writer, an end.
 		return &spec.Error{Kind: spec.KindUsage, Msg: "multipart part " + p.name + ": " + path + " is " + spec.FileKind(st.Mode()) +
-			", not a regular file", Hint: "save it to a file first, or pass its content as text with --param " + p.name + "=@@… or -"}
+			", not a regular file", Hint: "save it to a file first", Inputs: []string{p.name}, Remedy: spec.RemedyText}
 	}
 	p.file, p.size, p.value = path, st.Size(), ""
 	if !p.hasFilename {
@@ -762,3 +762,7 @@ func typeByExtension(ext string) string {
 	}
 	return ctOctet
 }
+
+// bodyTypes is the hint of an unsupported body type; callers that can take
+// a body as is add their way of passing one (spec.RemedyBody).
+const bodyTypes = "use json, text, xml, sparql, formUrlEncoded, multipartForm or binary"

@@ -194,7 +194,7 @@ func (e *Engine) safeError(err error, ref string) error {
 		ref = se.Ref
 	}
 	return &spec.Error{Kind: se.Kind, Ref: ref, Msg: e.red.Redact(se.Msg), Hint: e.red.Redact(se.Hint),
-		Pos: se.Pos, Status: se.Status, Timeout: se.Timeout}
+		Inputs: se.Inputs, Env: se.Env, Remedy: se.Remedy, Pos: se.Pos, Status: se.Status, Timeout: se.Timeout}
 }
 
 // redirectHop reports a redirect the client follows (or, stopped, the one

@@ -275,8 +275,7 @@ func TestUsageErrorsSendNothing(t *testing.T) {
 		{"empty path value", "DeleteOrganizationMembership", map[string]any{"organization_id": "..", "user_id": "u"}, KindRequest,
 			`request: DeleteOrganizationMembership: path parameter value ".." is not a valid path segment`, ""},
 		{"missing secret", "InstanceGetOrganizationMemberships", nil, KindBinding,
-			`binding: InstanceGetOrganizationMemberships: variable CLERK_SECRET_KEY (binds namespace "env") is not set`,
-			"export CLERK_SECRET_KEY=…, pass --env-file with a line CLERK_SECRET_KEY=…, or supply it through a key file bound with location: file://…"},
+			`binding: InstanceGetOrganizationMemberships: variable CLERK_SECRET_KEY (binds namespace "env") is not set`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,6 +289,9 @@ func TestUsageErrorsSendNothing(t *testing.T) {
 			se := wantErr(t, err, tt.kind, tt.msg)
 			if tt.name == "missing required" && (se.Hint != "" || strings.Join(se.Inputs, ",") != "organization_id,body") {
 				t.Errorf("hint %q, inputs %q: want no hint (the caller words it) and the inputs", se.Hint, se.Inputs)
+			}
+			if tt.name == "missing secret" && (se.Hint != "" || strings.Join(se.Env, ",") != "CLERK_SECRET_KEY" || se.Remedy != spec.RemedyKeyFile) {
+				t.Errorf("hint %q, env %q, remedy %d: want no hint (the caller words it), the variable and the key-file remedy", se.Hint, se.Env, se.Remedy)
 			}
 			if tt.hint != "" && se.Hint != tt.hint {
 				t.Errorf("hint = %q, want %q", se.Hint, tt.hint)

@@ -117,8 +117,8 @@ func (s *scope) missing(part spec.Part, w where) error {
 	for _, q := range s.p.Params {
 		if q.Name == name && q.In == "environment" {
 			return &spec.Error{Kind: spec.KindBinding, Pos: part.Pos,
-				Msg:  "environment variable " + name + " (an in: environment parameter, used by the template" + at + ") is not set",
-				Hint: "export " + name + "=… or pass --env-file with a line " + name + "=…"}
+				Msg: "environment variable " + name + " (an in: environment parameter, used by the template" + at + ") is not set",
+				Env: []string{name}}
 		}
 	}
 	return &spec.Error{Kind: spec.KindBinding, Pos: part.Pos,

@@ -56,6 +56,77 @@ func (k Kind) ExitCode() int {
 	}
 }
 
+// Remedy is a fix of an error whose wording belongs to the caller (the
+// command line, a REST client, an MCP client): the library names it, the
+// edge words it.
+type Remedy int
+
+const (
+	// RemedyNone: Hint, Inputs and Env say everything.
+	RemedyNone Remedy = iota
+	// RemedyKeyFile: the variables of Env could also come from a key file
+	// bound with location: file://….
+	RemedyKeyFile
+	// RemedyCredential: Env[0] must be set to the credential; nothing was
+	// sent.
+	RemedyCredential
+	// RemedyHeader: the credentials could be supplied by hand as an
+	// Authorization header.
+	RemedyHeader
+	// RemedyBody: the request body could be supplied by the caller as is.
+	RemedyBody
+	// RemedyText: the file part named by Inputs[0] could be supplied as
+	// text instead.
+	RemedyText
+)
+
+// Wording words the structured fields of an error for one kind of caller
+// (the command line, a REST client, an MCP client). Which field a hint
+// comes from is decided once, by (*Error).HintFor.
+type Wording struct {
+	// Remedies words each remedy from the error's library hint (possibly
+	// empty) and its fields, which HintFor has checked are there.
+	Remedies map[Remedy]func(hint string, e *Error) string
+	// Env words the environment variables to set.
+	Env func(names []string) string
+	// Inputs words the caller inputs to supply.
+	Inputs func(names []string) string
+}
+
+// HintFor is the hint of e worded for one caller: its remedy if the caller
+// words one, else the library's hint, else the environment variables to
+// set, else the inputs to supply; "" when there is nothing to say.
+func (e *Error) HintFor(w Wording) string {
+	h := strings.TrimRight(e.Hint, "\n")
+	if f := w.Remedies[e.Remedy]; f != nil && e.remedyHasFields() {
+		return f(h, e)
+	}
+	switch {
+	case h != "":
+		return h
+	case len(e.Env) > 0 && w.Env != nil:
+		return w.Env(e.Env)
+	case len(e.Inputs) > 0 && w.Inputs != nil:
+		return w.Inputs(e.Inputs)
+	}
+	return ""
+}
+
+// remedyHasFields reports whether e holds the fields its remedy is worded
+// from: Env[0] for the key-file and credential remedies, Inputs[0] for the
+// text remedy.
+func (e *Error) remedyHasFields() bool {
+	switch e.Remedy {
+	case RemedyNone:
+		return false
+	case RemedyKeyFile, RemedyCredential:
+		return len(e.Env) > 0
+	case RemedyText:
+		return len(e.Inputs) > 0
+	}
+	return true
+}
+
 // Error is the one error type of naftiko. It is returned by the loader for
 // fatal problems and by the engine for every failed call.
 type Error struct {
@@ -71,6 +142,15 @@ type Error struct {
 	// caller words how to supply them (the CLI: --param NAME=…; an MCP
 	// client: tool arguments; a REST client: request inputs).
 	Inputs []string
+	// Env names the environment variables the error is about (unset, or
+	// set to the empty string). Like Inputs, the library does not word how
+	// to set them: the CLI speaks of export and --env-file, a server of its
+	// own environment.
+	Env []string
+	// Remedy says what else the caller could do, when that depends on how
+	// naftiko is called; each caller words it in its own terms (Hint then
+	// holds only the part that is true for every caller).
+	Remedy Remedy
 	// Pos locates spec problems in the document; zero otherwise.
 	Pos Pos
 

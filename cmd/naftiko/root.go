@@ -110,16 +110,7 @@ func (a *app) finish(ctx context.Context, cmd *cobra.Command, err error) int {
 func (a *app) printError(e *spec.Error) {
 	color := a.colorOn(a.stderr)
 	fmt.Fprintf(a.stderr, "%s %s\n", paint(color, sgrBoldRed, "naftiko:"), e.Error())
-	h := strings.TrimRight(e.Hint, "\n")
-	if h == "" && len(e.Inputs) > 0 {
-		// Inputs an error names are supplied with --param on the command
-		// line (the engine leaves the wording to each caller).
-		q := make([]string, len(e.Inputs))
-		for i, n := range e.Inputs {
-			q[i] = "--param " + n + "=…"
-		}
-		h = "pass " + strings.Join(q, " ")
-	}
+	h := cliHint(e)
 	if h != "" {
 		fmt.Fprintf(a.stderr, "%s %s\n", paint(color, sgrCyan, "hint:"), h)
 	}

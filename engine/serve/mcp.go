@@ -475,12 +475,7 @@ func (s *Server) truncate(text string) (string, bool) {
 
 // mcpHint words the hint of an error for an MCP client: inputs the error
 // names are tool arguments.
-func mcpHint(se *spec.Error) string {
-	if se.Hint != "" || len(se.Inputs) == 0 {
-		return se.Hint
-	}
-	return "supply the tool argument" + plural(len(se.Inputs)) + " " + strings.Join(quoteAll(se.Inputs), ", ")
-}
+func mcpHint(se *spec.Error) string { return se.HintFor(mcpWording) }
 
 // errorResult formats an error as an isError result (SPEC.md §10): the
 // redacted message, and for upstream errors the status and body.

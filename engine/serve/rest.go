@@ -506,12 +506,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error, s
 		status = se.HTTPStatus()
 	}
 	s.log.Debug("request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", s.redact(se.Error()))
-	hint := se.Hint
-	if hint == "" && len(se.Inputs) > 0 {
-		// Inputs an error names are the request's path, query or body
-		// inputs (the engine leaves the wording to each caller).
-		hint = "supply " + strings.Join(quoteAll(se.Inputs), ", ") + " in the request (path, query or JSON body)"
-	}
+	// Inputs an error names are the request's path, query or body inputs
+	// (the engine leaves the wording to each caller).
+	hint := se.HintFor(restWording)
 	writeJSON(w, status, errorBody(se.Kind.String(), s.redact(se.Msg), s.redact(hint)))
 	return status
 }

@@ -1,0 +1,60 @@
+package serve
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// cliFlags are naftiko run's flags; a server's caller cannot pass them.
+var cliFlags = []string{"--env-file", "--param", "-H ", "--body", "export "}
+
+func assertNoCLIFlag(t *testing.T, where, text string) {
+	t.Helper()
+	for _, f := range cliFlags {
+		if strings.Contains(text, f) {
+			t.Errorf("%s words its hint for the command line (%q): %s", where, f, text)
+		}
+	}
+}
+
+// An unbound variable is the server's to set: the MCP result and the REST
+// error say so in server terms, with no command-line flag.
+func TestUnboundVariableWordedForTheServer(t *testing.T) {
+	up := newUpstream(t)
+	cs := connect(t, clerkServer(t, up, WithMCPStdio(), WithLookup(env())).MCPServer(""))
+	text, _, isErr := callTool(t, cs, "ListOrganizationMemberships", map[string]any{"organization_id": "o"})
+	want := "hint: set CLERK_SECRET_KEY in the server's environment, or bind it from a key file (location: file://…), and restart the server"
+	if !isErr || !strings.Contains(text, want) {
+		t.Errorf("isError=%v text=%q, want it to contain %q", isErr, text, want)
+	}
+	assertNoCLIFlag(t, "the MCP result", text)
+
+	_, h := restServer(t, up, WithLookup(env()))
+	status, body, _ := do(t, h, "GET", "/orgs/o1/members", "")
+	wantBody := `{"error":{"kind":"binding","message":"variable TOKEN (binds namespace \"env\") is not set","hint":"set TOKEN in the server's environment, or bind it from a key file (location: file://…), and restart the server"}}`
+	if status != 500 || strings.TrimSpace(body) != wantBody {
+		t.Errorf("REST error = %d %s, want 500 %s", status, body, wantBody)
+	}
+	assertNoCLIFlag(t, "the REST error", body)
+}
+
+// Every remedy the library names is worded without a command-line flag.
+func TestServerHintsHaveNoCLIFlags(t *testing.T) {
+	for _, se := range []*spec.Error{
+		{Env: []string{"X"}},
+		{Env: []string{"X"}, Remedy: spec.RemedyKeyFile},
+		{Env: []string{"X"}, Remedy: spec.RemedyCredential},
+		{Remedy: spec.RemedyHeader},
+		{Hint: "use json", Remedy: spec.RemedyBody},
+		{Hint: "save it to a file first", Inputs: []string{"p"}, Remedy: spec.RemedyText},
+	} {
+		for _, h := range []string{mcpHint(se), se.HintFor(restWording)} {
+			if h == "" {
+				t.Errorf("%+v: no hint", se)
+			}
+			assertNoCLIFlag(t, "a server hint", h)
+		}
+	}
+}
