@@ -840,8 +840,7 @@ func (l *loader) function(ag *Aggregate, it item) *Function {
 type linker struct {
 	l     *loader
 	c     *Capability
-	ops   map[string][]OpRef
-	names []string
+	ops   *OpIndex
 	funcs map[string]*Function
 }
 
@@ -853,19 +852,7 @@ func (l *loader) linkExposes(c *Capability) {
 		return
 	}
 	l.linkSkills(c)
-	k := &linker{l: l, c: c, ops: map[string][]OpRef{}, funcs: map[string]*Function{}}
-	for _, r := range c.Operations() {
-		if r.Adapter.Shadowed || r.Op.Shadowed {
-			continue
-		}
-		ns, res, op := r.Adapter.Namespace, r.Resource.Name, r.Op.Name
-		for _, s := range []string{op, ns + "." + op, ns + "." + res + "." + op} {
-			if len(k.ops[s]) == 0 {
-				k.names = append(k.names, s)
-			}
-			k.ops[s] = append(k.ops[s], r)
-		}
-	}
+	k := &linker{l: l, c: c, ops: NewOpIndex(c), funcs: map[string]*Function{}}
 	for _, ag := range c.Aggregates {
 		for _, f := range ag.Functions {
 			ref := ag.Namespace + "." + f.Name
@@ -922,12 +909,12 @@ func (l *loader) errorInto(sink *[]Diagnostic, d Diagnostic) {
 // resolveCall finds the operation a document `call` names: the first
 // declaration when several match (with a warning).
 func (k *linker) resolveCall(ref string, at Pos, sink *[]Diagnostic) (*OpRef, *Function) {
-	cands := k.ops[ref]
+	cands := k.ops.Match(ref)
 	if len(cands) > 0 {
 		if len(cands) > 1 {
 			full := make([]string, len(cands))
 			for i, r := range cands {
-				full[i] = r.Adapter.Namespace + "." + r.Resource.Name + "." + r.Op.Name
+				full[i] = r.FullRef()
 			}
 			k.l.report(at, SeverityWarning, "call-ambiguous",
 				fmt.Sprintf("`%s` matches %s; the first is called", ref, strings.Join(full, ", ")), "name it as namespace.resource.operation")
@@ -938,23 +925,13 @@ func (k *linker) resolveCall(ref string, at Pos, sink *[]Diagnostic) (*OpRef, *F
 	if f := k.funcs[ref]; f != nil {
 		return nil, f
 	}
-	for _, a := range k.c.Consumes {
-		if len(a.Errors) > 0 && strings.HasPrefix(ref, a.Namespace+".") {
-			d := a.Errors[0]
-			k.errorAt(sink, Diagnostic{Pos: at, Rule: "call-unresolved", Message: fmt.Sprintf("`call: %s` cannot be resolved: %s", ref, d.Message), Hint: d.Hint})
-			return nil, nil
-		}
+	if d, ok := k.ops.Broken(ref); ok {
+		k.errorAt(sink, Diagnostic{Pos: at, Rule: "call-unresolved", Message: fmt.Sprintf("`call: %s` cannot be resolved: %s", ref, d.Message), Hint: d.Hint})
+		return nil, nil
 	}
 	hint := ""
-	if s := suggest(ref, k.names); s != "" {
+	if s := k.ops.Suggest(ref); s != "" {
 		hint = "did you mean `" + s + "`?"
-	} else if i := strings.LastIndexByte(ref, '.'); i > 0 {
-		if s := suggest(ref[i+1:], k.names); s != "" {
-			if full := ref[:i] + "." + s; len(k.ops[full]) > 0 {
-				s = full
-			}
-			hint = "did you mean `" + s + "`?"
-		}
 	}
 	k.errorAt(sink, Diagnostic{Pos: at, Rule: "call-unresolved", Message: fmt.Sprintf("`call: %s` names no consumed operation", ref), Hint: hint})
 	return nil, nil

@@ -9,8 +9,10 @@
 //     → resource → operation), its implicit inputs (SPEC.md §6.2), its
 //     merged headers, its authentication, its Accept header taken from the
 //     one format table (Accept), and its base URL parsed when it is literal;
-//   - the one reference index: op, namespace.op and namespace.resource.op
-//     resolve through Resolve, with the one did-you-mean (Suggest);
+//   - caller references: op, namespace.op and namespace.resource.op
+//     resolve through Resolve, over spec.OpIndex (the one reference index,
+//     which the loader also resolves document `call`s with) and with the
+//     one did-you-mean (Suggest);
 //   - the one placeholder classification (Names.Classify): whether a
 //     template name is a caller input, a prefixed input (tools., rest.,
 //     the adapter's namespace), an env.VAR, a namespaced or plain bound

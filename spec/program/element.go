@@ -312,7 +312,7 @@ func declarative(o *spec.Output) bool {
 func (p *Program) Operation(r *spec.OpRef) (*Op, error) {
 	op := p.Lookup(r)
 	if op == nil || op.Shadowed() {
-		_, err := p.Resolve(r.Adapter.Namespace + "." + r.Resource.Name + "." + r.Op.Name)
+		_, err := p.Resolve(r.FullRef())
 		if err == nil {
 			err = spec.Errorf(spec.KindSpec, "operation %s.%s.%s cannot be called", r.Adapter.Namespace, r.Resource.Name, r.Op.Name)
 		}

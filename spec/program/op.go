@@ -18,7 +18,7 @@ func (p *Program) compileOp(r spec.OpRef) *Op {
 		Path:        r.FullPath(),
 		Description: so.Description,
 		Source:      r,
-		FullRef:     r.Adapter.Namespace + "." + r.Resource.Name + "." + so.Name,
+		FullRef:     r.FullRef(),
 		Auth:        r.Adapter.Auth,
 		Accept:      FormatAccept(so.OutputRawFormat),
 		Body:        so.Body,

@@ -17,9 +17,8 @@ type Program struct {
 	// All holds every consumed operation in declaration order, shadowed
 	// ones included (they are never resolved).
 	All []*Op
-	// byRef maps each spelling (op, ns.op, ns.res.op) of a callable
-	// operation to its candidates.
-	byRef map[string][]*Op
+	// index is the one index of operation references (spec.OpIndex).
+	index *spec.OpIndex
 	// ops are the callable operations in declaration order.
 	ops []*Op
 	// bySource maps a document location to its operation.
@@ -115,9 +114,7 @@ func (o *Op) InputParams(name string) ([]*Param, bool) {
 }
 
 // Spellings returns op, namespace.op and namespace.resource.op.
-func (o *Op) Spellings() [3]string {
-	return [3]string{o.Name, o.Namespace + "." + o.Name, o.FullRef}
-}
+func (o *Op) Spellings() [3]string { return o.Source.Spellings() }
 
 // Shadowed reports whether the operation or its adapter is shadowed by an
 // earlier declaration of the same name: it is never resolved.
@@ -127,36 +124,18 @@ func (o *Op) Shadowed() bool { return o.shadow }
 // is kept as element errors, reported when the element is called or
 // served.
 func Compile(c *spec.Capability) *Program {
-	p := &Program{Cap: c, Names: newNames(c), byRef: map[string][]*Op{}, bySource: map[spec.OpRef]*Op{}}
+	p := &Program{Cap: c, Names: newNames(c), index: spec.NewOpIndex(c), bySource: map[spec.OpRef]*Op{}}
 	for _, r := range c.Operations() {
 		op := p.compileOp(r)
 		p.All = append(p.All, op)
 		p.bySource[r] = op
-		if op.shadow {
-			continue
-		}
-		for _, s := range op.Spellings() {
-			p.byRef[s] = append(p.byRef[s], op)
-		}
 	}
-	for _, op := range p.All {
-		if op.shadow {
-			continue
-		}
-		op.Ref = p.shortest(op)
+	for _, r := range p.index.Ops() {
+		op := p.bySource[r]
+		op.Ref = p.index.Shortest(r)
 		p.ops = append(p.ops, op)
 	}
 	return p
-}
-
-func (p *Program) shortest(op *Op) string {
-	s := op.Spellings()
-	for _, x := range s {
-		if len(p.byRef[x]) == 1 {
-			return x
-		}
-	}
-	return s[2]
 }
 
 // Operations lists every callable operation in declaration order. The
@@ -176,16 +155,13 @@ func (p *Program) Lookup(r *spec.OpRef) *Op {
 // errors with suggestions; a reference into an adapter that failed to
 // load is that adapter's spec error.
 func (p *Program) Resolve(ref string) (*Op, error) {
-	cands := p.byRef[ref]
+	cands := p.index.Match(ref)
 	switch len(cands) {
 	case 1:
-		return cands[0], nil
+		return p.bySource[cands[0]], nil
 	case 0:
-		for _, a := range p.Cap.Consumes {
-			if len(a.Errors) > 0 && !a.Shadowed && strings.HasPrefix(ref, a.Namespace+".") {
-				d := a.Errors[0]
-				return nil, &spec.Error{Kind: spec.KindSpec, Ref: ref, Pos: d.Pos, Msg: d.Message, Hint: d.Hint}
-			}
+		if d, ok := p.index.Broken(ref); ok {
+			return nil, &spec.Error{Kind: spec.KindSpec, Ref: ref, Pos: d.Pos, Msg: d.Message, Hint: d.Hint}
 		}
 		msg := "unknown operation `" + ref + "`"
 		if len(p.ops) == 0 {
@@ -199,8 +175,8 @@ func (p *Program) Resolve(ref string) (*Op, error) {
 			Hint: "naftiko ops FILE lists the operations"}
 	default:
 		full := make([]string, len(cands))
-		for i, o := range cands {
-			full[i] = o.FullRef
+		for i, r := range cands {
+			full[i] = r.FullRef()
 		}
 		return nil, &spec.Error{Kind: spec.KindUsage, Ref: ref,
 			Msg:  "ambiguous: `" + ref + "` matches " + strings.Join(full, ", "),
