@@ -47,8 +47,8 @@ func (e *Engine) decode(pr *Prepared, format, contentType string, body []byte) (
 	dec, ok := decode.For(format)
 	if !ok {
 		return nil, &spec.Error{Kind: spec.KindOutput,
-			Msg:  "outputRawFormat `" + format + "` is not supported by this version of naftiko",
-			Hint: "use -o raw to get the body as received"}
+			Msg:    "outputRawFormat `" + format + "` is not supported by this version of naftiko",
+			Remedy: spec.RemedyRaw}
 	}
 	var schema *decode.Schema
 	if pr != nil && pr.plan != nil {

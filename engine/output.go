@@ -97,7 +97,7 @@ func (e *Engine) undecodable(tried []string, contentType string, body []byte, ca
 	return &spec.Error{Kind: spec.KindOutput, Err: cause,
 		Msg: fmt.Sprintf("the response body is not valid %s (Content-Type: %s): %s; it begins %s",
 			strings.Join(tried, " or "), ct, jsonv.ErrText(cause), strconv.Quote(e.red.Redact(ex))),
-		Hint: "-o raw prints the body as received"}
+		Remedy: spec.RemedyRaw}
 }
 
 // upstreamError builds the error for a non-2xx answer, its body decoded by

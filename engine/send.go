@@ -119,8 +119,8 @@ func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, [
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
 			return 0, nil, nil, retryInfo{}, &spec.Error{Kind: spec.KindTransport,
-				Msg:  fmt.Sprintf("response from %s exceeds the %s limit", pr.plan.Spellings()[1], sizeText(limit)),
-				Hint: "raise it with --max-response-size"}
+				Msg:    fmt.Sprintf("response from %s exceeds the %s limit", pr.plan.Spellings()[1], sizeText(limit)),
+				Remedy: spec.RemedyMaxSize}
 		}
 		return 0, nil, nil, retryInfo{}, e.attemptError(err, ctx, actx)
 	}
@@ -249,7 +249,7 @@ func (e *Engine) attemptError(err error, ctx, actx context.Context) *spec.Error 
 		te.Msg = fmt.Sprintf("timed out after %s waiting for the upstream", e.timeout)
 	}
 	if errors.Is(err, errTooManyRedirects) {
-		te.Hint = "the upstream redirects in a loop or through too many hops; -v shows each hop"
+		te.Hint, te.Remedy = "the upstream redirects in a loop or through too many hops", spec.RemedyHops
 	}
 	return te
 }
@@ -260,7 +260,7 @@ func transportError(err error, ctx context.Context) *spec.Error {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		te.Timeout = true
 		te.Msg = "timed out waiting for the upstream"
-		te.Hint = "raise it with --timeout"
+		te.Remedy = spec.RemedyTimeout
 	case errors.Is(err, context.Canceled):
 		te.Msg = "cancelled"
 	default:

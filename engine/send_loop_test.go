@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"testing"
+
+	"github.com/naftiko/naftiko/spec"
 )
 
 // TestRedirectLoopIsNotRetried: a redirect loop stops after maxRedirects
@@ -28,7 +30,7 @@ func TestRedirectLoopIsNotRetried(t *testing.T) {
 	})
 	_, err := e.Call(ctx, "InstanceGetOrganizationMemberships", nil)
 	se := wantErr(t, err, KindTransport, "transport: InstanceGetOrganizationMemberships: request failed: stopped after 10 redirects")
-	if se.Hint != "the upstream redirects in a loop or through too many hops; -v shows each hop" {
+	if se.Hint != "the upstream redirects in a loop or through too many hops" || se.Remedy != spec.RemedyHops {
 		t.Errorf("hint = %q", se.Hint)
 	}
 	if len(u.requests()) != 10 || attempts != 1 || hops != 10 {

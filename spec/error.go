@@ -78,6 +78,15 @@ const (
 	// RemedyText: the file part named by Inputs[0] could be supplied as
 	// text instead.
 	RemedyText
+	// RemedyTimeout: the time allowed to each upstream attempt could be
+	// raised.
+	RemedyTimeout
+	// RemedyMaxSize: the response size limit could be raised.
+	RemedyMaxSize
+	// RemedyHops: the caller could look at each redirect hop.
+	RemedyHops
+	// RemedyRaw: the caller could take the body as received, undecoded.
+	RemedyRaw
 )
 
 // Wording words the structured fields of an error for one kind of caller

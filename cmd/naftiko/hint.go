@@ -28,6 +28,12 @@ var cliWording = spec.Wording{
 		spec.RemedyText: func(h string, e *spec.Error) string {
 			return orElse(h, "pass its content as text with --param "+e.Inputs[0]+"=@@… or -")
 		},
+		spec.RemedyTimeout: func(string, *spec.Error) string { return "raise it with --timeout" },
+		spec.RemedyMaxSize: func(string, *spec.Error) string { return "raise it with --max-response-size" },
+		spec.RemedyHops: func(h string, _ *spec.Error) string {
+			return strings.TrimSuffix(h+"; -v shows each hop", "; ")
+		},
+		spec.RemedyRaw: func(string, *spec.Error) string { return "-o raw prints the body as received" },
 	},
 	Env: func(names []string) string {
 		return "export " + names[0] + "=… or pass --env-file with a line " + names[0] + "=…"

@@ -24,6 +24,11 @@ func TestCLIHint(t *testing.T) {
 		{&spec.Error{Hint: "use json or text", Remedy: spec.RemedyBody}, "use json or text, or pass the body by hand with --body @file"},
 		{&spec.Error{Hint: "save it to a file first", Inputs: []string{"doc"}, Remedy: spec.RemedyText},
 			"save it to a file first, or pass its content as text with --param doc=@@… or -"},
+		{&spec.Error{Remedy: spec.RemedyTimeout}, "raise it with --timeout"},
+		{&spec.Error{Remedy: spec.RemedyMaxSize}, "raise it with --max-response-size"},
+		{&spec.Error{Hint: "the upstream redirects in a loop or through too many hops", Remedy: spec.RemedyHops},
+			"the upstream redirects in a loop or through too many hops; -v shows each hop"},
+		{&spec.Error{Remedy: spec.RemedyRaw}, "-o raw prints the body as received"},
 		{&spec.Error{}, ""},
 	} {
 		if got := cliHint(tc.e); got != tc.want {

@@ -22,6 +22,16 @@ var serverRemedies = map[spec.Remedy]func(string, *spec.Error) string{
 	spec.RemedyText: func(h string, e *spec.Error) string {
 		return thenServer(h, "supply `"+e.Inputs[0]+"` as text")
 	},
+	spec.RemedyTimeout: func(h string, _ *spec.Error) string {
+		return thenServer(h, "the upstream did not answer within the time the server allows each attempt")
+	},
+	spec.RemedyMaxSize: func(h string, _ *spec.Error) string {
+		return thenServer(h, "the upstream's response is larger than the server accepts")
+	},
+	spec.RemedyHops: func(h string, _ *spec.Error) string { return h },
+	spec.RemedyRaw: func(h string, _ *spec.Error) string {
+		return thenServer(h, "the capability's outputRawFormat does not match what the upstream sends")
+	},
 }
 
 // setInServer words an unset variable (or credential) as the server's to set.

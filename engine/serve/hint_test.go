@@ -49,6 +49,10 @@ func TestServerHintsHaveNoCLIFlags(t *testing.T) {
 		{Remedy: spec.RemedyHeader},
 		{Hint: "use json", Remedy: spec.RemedyBody},
 		{Hint: "save it to a file first", Inputs: []string{"p"}, Remedy: spec.RemedyText},
+		{Remedy: spec.RemedyTimeout},
+		{Remedy: spec.RemedyMaxSize},
+		{Hint: "the upstream redirects in a loop or through too many hops", Remedy: spec.RemedyHops},
+		{Remedy: spec.RemedyRaw},
 	} {
 		for _, h := range []string{mcpHint(se), se.HintFor(restWording)} {
 			if h == "" {
