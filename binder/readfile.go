@@ -63,8 +63,7 @@ func settle[T any](done <-chan T, abandon func()) {
 	for i := 0; i < 200; i++ {
 		abandon()
 		select {
-		case r := <-done:
-			_ = r
+		case <-done:
 			return
 		case <-tick.C:
 		}
