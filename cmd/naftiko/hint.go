@@ -31,7 +31,10 @@ var cliWording = spec.Wording{
 		spec.RemedyTimeout: func(string, *spec.Error) string { return "raise it with --timeout" },
 		spec.RemedyMaxSize: func(string, *spec.Error) string { return "raise it with --max-response-size" },
 		spec.RemedyHops: func(h string, _ *spec.Error) string {
-			return strings.TrimSuffix(h+"; -v shows each hop", "; ")
+			if h == "" {
+				return "-v shows each hop"
+			}
+			return h + "; -v shows each hop"
 		},
 		spec.RemedyRaw: func(string, *spec.Error) string { return "-o raw prints the body as received" },
 	},

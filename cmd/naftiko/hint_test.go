@@ -29,6 +29,7 @@ func TestCLIHint(t *testing.T) {
 		{&spec.Error{Hint: "the upstream redirects in a loop or through too many hops", Remedy: spec.RemedyHops},
 			"the upstream redirects in a loop or through too many hops; -v shows each hop"},
 		{&spec.Error{Remedy: spec.RemedyRaw}, "-o raw prints the body as received"},
+		{&spec.Error{Remedy: spec.RemedyHops}, "-v shows each hop"},
 		{&spec.Error{}, ""},
 	} {
 		if got := cliHint(tc.e); got != tc.want {
