@@ -85,10 +85,11 @@ func messages(frame []byte) []msgIDs {
 	return []msgIDs{m}
 }
 
-// requested records the requests of a frame read from stdin. A cancelled
-// request may get no answer: its cancellation crosses it off.
-func (f *inflight) requested(frame []byte) {
-	for _, m := range messages(frame) {
+// requested records the requests among the messages of a frame read from
+// stdin. A cancelled request may get no answer: its cancellation crosses
+// it off.
+func (f *inflight) requested(msgs []msgIDs) {
+	for _, m := range msgs {
 		switch {
 		case m.Method == "notifications/cancelled":
 			f.done(m.Params.RequestID)
@@ -185,11 +186,11 @@ func filterFrames(in io.Reader, pw *io.PipeWriter, out *lockedWriter, fl *inflig
 	for {
 		line, err := r.ReadBytes('\n')
 		if frame := bytes.TrimSpace(line); len(frame) > 0 {
-			if code, msg := frameProblem(frame); code != 0 {
+			if msgs, code, msg := frameProblem(frame); code != 0 {
 				out.writeError(code, msg)
 			} else {
 				frame = stdioMeta(frame)
-				fl.requested(frame)
+				fl.requested(msgs)
 				if _, werr := pw.Write(append(frame, '\n')); werr != nil {
 					return // the session is over
 				}
@@ -223,22 +224,24 @@ func stdioMeta(frame []byte) []byte {
 }
 
 // frameProblem returns the JSON-RPC error code of a frame that is not a
-// JSON-RPC message (0 when it is one) and its message.
-func frameProblem(frame []byte) (int64, string) {
+// JSON-RPC message (0 when it is one) and its message; for a good frame,
+// its messages, decoded once for the frame filter.
+func frameProblem(frame []byte) ([]msgIDs, int64, string) {
 	if !json.Valid(frame) {
-		return jsonrpc.CodeParseError, "Parse error: the line is not JSON"
+		return nil, jsonrpc.CodeParseError, "Parse error: the line is not JSON"
 	}
 	if frame[0] != '{' && frame[0] != '[' {
-		return jsonrpc.CodeInvalidRequest, "Invalid Request: a JSON-RPC message is a JSON object"
+		return nil, jsonrpc.CodeInvalidRequest, "Invalid Request: a JSON-RPC message is a JSON object"
 	}
 	// An id that is not a string, a number or null ends the go-sdk's
 	// session with a parse error, as a line that is not JSON does.
-	for _, m := range messages(frame) {
+	msgs := messages(frame)
+	for _, m := range msgs {
 		if len(m.ID) > 0 && string(m.ID) != "null" && !validID(m.ID) {
-			return jsonrpc.CodeInvalidRequest, "Invalid Request: an id is a string, a number or null"
+			return nil, jsonrpc.CodeInvalidRequest, "Invalid Request: an id is a string, a number or null"
 		}
 	}
-	return 0, ""
+	return msgs, 0, ""
 }
 
 // lockedWriter serialises whole frames written by the SDK and by the
