@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/naftiko/naftiko/spec"
 	"github.com/naftiko/naftiko/spec/jsonv"
 	"github.com/naftiko/naftiko/spec/program"
 )
@@ -12,16 +11,6 @@ import (
 // element is an exposed element compiled by the program: a REST
 // operation, an MCP tool or dynamic resource.
 type element = program.Element
-
-// elementFor returns the compiled form of an exposed element, once, when
-// the server is built (program.CompileElement): it fails with the
-// element's first element error, or when its call cannot be resolved.
-func (s *Server) elementFor(name, desc, ns string, inputs []*spec.ExposedParam, b *spec.Behavior) (*element, error) {
-	return s.prog.CompileElement(name, desc, ns, inputs, b)
-}
-
-// diagError turns an element error into a spec error.
-func diagError(d spec.Diagnostic) *spec.Error { return program.DiagError(d) }
 
 // ---------------------------------------------------------------------------
 // JSON responses.

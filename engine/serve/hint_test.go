@@ -54,7 +54,7 @@ func TestServerHintsHaveNoCLIFlags(t *testing.T) {
 		{Hint: "the upstream redirects in a loop or through too many hops", Remedy: spec.RemedyHops},
 		{Remedy: spec.RemedyRaw},
 	} {
-		for _, h := range []string{mcpHint(se), se.HintFor(restWording)} {
+		for _, h := range []string{se.HintFor(mcpWording), se.HintFor(restWording)} {
 			if h == "" {
 				t.Errorf("%+v: no hint", se)
 			}

@@ -69,7 +69,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 			SubscribeHandler: cat.subscribe, UnsubscribeHandler: cat.unsubscribe})
 	cat.install(srv)
 	for _, t := range x.Tools {
-		el, err := s.elementFor(t.Name, t.Description, x.Namespace, t.InputParameters, &t.Behavior)
+		el, err := s.prog.CompileElement(t.Name, t.Description, x.Namespace, t.InputParameters, &t.Behavior)
 		if err != nil {
 			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
 			continue
@@ -473,16 +473,12 @@ func (s *Server) truncate(text string) (string, bool) {
 	return text[:cut] + fmt.Sprintf("\n[truncated: result is %d bytes, limit %d bytes; narrow the request]", len(text), limit), true
 }
 
-// mcpHint words the hint of an error for an MCP client: inputs the error
-// names are tool arguments.
-func mcpHint(se *spec.Error) string { return se.HintFor(mcpWording) }
-
 // errorResult formats an error as an isError result (SPEC.md §10): the
 // redacted message, and for upstream errors the status and body.
 func (s *Server) errorResult(se *spec.Error) *mcp.CallToolResult {
 	var b strings.Builder
 	b.WriteString(se.Error())
-	if hint := mcpHint(se); hint != "" {
+	if hint := se.HintFor(mcpWording); hint != "" {
 		b.WriteString("\nhint: ")
 		b.WriteString(hint)
 	}
@@ -516,12 +512,12 @@ var safeSegment = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // resource.
 func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.MCPResource) error {
 	if len(r.Errors) > 0 {
-		return diagError(r.Errors[0])
+		return program.DiagError(r.Errors[0])
 	}
 	if r.Location != "" {
 		return s.addStaticResource(srv, cat, r)
 	}
-	el, err := s.elementFor(r.Name, r.Description, ns, nil, &r.Behavior)
+	el, err := s.prog.CompileElement(r.Name, r.Description, ns, nil, &r.Behavior)
 	if err != nil {
 		return err
 	}
@@ -703,7 +699,7 @@ func (s *Server) addStaticResource(srv *mcp.Server, cat *catalog, r *spec.MCPRes
 // addPrompt registers a prompt: inline messages or a location file.
 func (s *Server) addPrompt(srv *mcp.Server, cat *catalog, p *spec.Prompt) error {
 	if len(p.Errors) > 0 {
-		return diagError(p.Errors[0])
+		return program.DiagError(p.Errors[0])
 	}
 	msgs := p.Messages
 	var media *part

@@ -129,11 +129,11 @@ func TestBindProviderThroughServe(t *testing.T) {
 // worded for an MCP client, not as CLI flags.
 func TestHintsWordedAtTheEdge(t *testing.T) {
 	se := &spec.Error{Kind: spec.KindUsage, Msg: "missing required parameters `a`, `b`", Inputs: []string{"a", "b"}}
-	if got, want := mcpHint(se), "supply the tool arguments `a`, `b`"; got != want {
-		t.Errorf("mcpHint = %q, want %q", got, want)
+	if got, want := se.HintFor(mcpWording), "supply the tool arguments `a`, `b`"; got != want {
+		t.Errorf("HintFor(mcpWording) = %q, want %q", got, want)
 	}
 	se.Hint = "given"
-	if got := mcpHint(se); got != "given" {
+	if got := se.HintFor(mcpWording); got != "given" {
 		t.Errorf("an explicit hint is kept: %q", got)
 	}
 }

@@ -72,7 +72,7 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 				byPath[full] = rt
 				a.routes = append(a.routes, rt)
 			}
-			el, err := s.elementFor(o.Name, o.Description, x.Namespace, mergeParams(x.InputParameters, r.InputParameters, o.InputParameters), &o.Behavior)
+			el, err := s.prog.CompileElement(o.Name, o.Description, x.Namespace, mergeParams(x.InputParameters, r.InputParameters, o.InputParameters), &o.Behavior)
 			if err != nil {
 				s.log.Error("REST operation left out", "adapter", x.Namespace, "route", o.Method+" "+full, "error", err)
 				continue
@@ -91,7 +91,7 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 		}
 		if f := r.Forward; f != nil {
 			if len(f.Errors) > 0 {
-				s.log.Error("REST forward left out", "adapter", x.Namespace, "route", r.Path, "error", diagError(f.Errors[0]))
+				s.log.Error("REST forward left out", "adapter", x.Namespace, "route", r.Path, "error", program.DiagError(f.Errors[0]))
 				continue
 			}
 			rt := newRoute(r.Path, true)
