@@ -37,11 +37,7 @@ func (a *app) runHelp(c *cobra.Command, defaultHelp func(*cobra.Command, []strin
 			}
 		}
 	}
-	ctx := c.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	a.code = a.finish(ctx, c, err)
+	a.code = a.finish(commandContext(c), c, err)
 }
 
 // opHelp prints the help page of one operation (SPEC.md §6.4).
@@ -52,8 +48,8 @@ func (a *app) opHelp(c *cobra.Command, file, ref string, op *engine.Operation) {
 		fmt.Fprintf(w, "%s\n\n", d)
 	}
 	fmt.Fprintf(w, "Operation:\n  %s %s\n", op.Method, op.Path)
-	if full := fullRef(op); full != ref {
-		fmt.Fprintf(w, "  reference: %s\n", full)
+	if op.FullRef != ref {
+		fmt.Fprintf(w, "  reference: %s\n", op.FullRef)
 	}
 	fmt.Fprintln(w)
 	if len(op.Inputs) == 0 {
@@ -117,14 +113,6 @@ func printFlags(w io.Writer, c *cobra.Command) {
 	if c.HasAvailableInheritedFlags() {
 		fmt.Fprintf(w, "\nGlobal Flags:\n%s", c.InheritedFlags().FlagUsages())
 	}
-}
-
-// fullRef is the namespace.resource.operation spelling of op.
-func fullRef(op *engine.Operation) string {
-	if op.Namespace == "" || op.Resource == "" {
-		return op.Ref
-	}
-	return op.Namespace + "." + op.Resource + "." + op.Name
 }
 
 // inputType is an input's declared type, "string" when absent.
