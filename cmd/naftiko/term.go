@@ -184,12 +184,15 @@ func colorYAML(b []byte) []byte {
 		return b
 	}
 	lines := strings.SplitAfter(string(b), "\n")
-	var spans []yamlSpan
+	// byLine[i] are the spans of lines[i], in document order.
+	byLine := make([][]yamlSpan, len(lines))
 	var walk func(n *yaml.Node, key bool)
 	walk = func(n *yaml.Node, key bool) {
 		switch n.Kind {
 		case yaml.ScalarNode:
-			spans = append(spans, scalarSpans(lines, n, key)...)
+			for _, s := range scalarSpans(lines, n, key) {
+				byLine[s.line] = append(byLine[s.line], s)
+			}
 		case yaml.MappingNode:
 			for i, c := range n.Content {
 				walk(c, i%2 == 0)
@@ -205,8 +208,8 @@ func colorYAML(b []byte) []byte {
 	out.Grow(len(b) + len(b)/2)
 	for li, line := range lines {
 		at := 0
-		for _, s := range spans {
-			if s.line != li || s.from < at || s.to > len(line) {
+		for _, s := range byLine[li] {
+			if s.from < at || s.to > len(line) {
 				continue
 			}
 			out.WriteString(line[at:s.from])

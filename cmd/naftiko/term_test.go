@@ -191,3 +191,21 @@ func TestColorYAML(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkColorYAML colours a 2000-item list (8000 lines), as printed on
+// a terminal.
+func BenchmarkColorYAML(b *testing.B) {
+	items := make([]any, 2000)
+	for i := range items {
+		items[i] = map[string]any{"id": i, "name": "n", "ok": true, "note": nil}
+	}
+	var buf bytes.Buffer
+	if err := writeValue(&buf, items, "yaml", true); err != nil {
+		b.Fatal(err)
+	}
+	in := buf.Bytes()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		colorYAML(in)
+	}
+}
