@@ -912,12 +912,8 @@ func (k *linker) resolveCall(ref string, at Pos, sink *[]Diagnostic) (*OpRef, *F
 	cands := k.ops.Match(ref)
 	if len(cands) > 0 {
 		if len(cands) > 1 {
-			full := make([]string, len(cands))
-			for i, r := range cands {
-				full[i] = r.FullRef()
-			}
 			k.l.report(at, SeverityWarning, "call-ambiguous",
-				fmt.Sprintf("`%s` matches %s; the first is called", ref, strings.Join(full, ", ")), "name it as namespace.resource.operation")
+				fmt.Sprintf("`%s` matches %s; the first is called", ref, strings.Join(FullRefs(cands), ", ")), "name it as namespace.resource.operation")
 		}
 		r := cands[0]
 		return &r, nil

@@ -43,6 +43,16 @@ func (r OpRef) Spellings() [3]string {
 // FullRef returns namespace.resource.op.
 func (r OpRef) FullRef() string { return r.Spellings()[2] }
 
+// FullRefs returns the full references of rs, in order: the operations an
+// ambiguous reference matches, as its messages list them.
+func FullRefs(rs []OpRef) []string {
+	full := make([]string, len(rs))
+	for i, r := range rs {
+		full[i] = r.FullRef()
+	}
+	return full
+}
+
 // Match returns the callable operations ref names, in declaration order:
 // more than one when ref is ambiguous. The slice is the index's.
 func (x *OpIndex) Match(ref string) []OpRef { return x.byRef[ref] }

@@ -174,12 +174,8 @@ func (p *Program) Resolve(ref string) (*Op, error) {
 		return nil, &spec.Error{Kind: spec.KindUsage, Ref: ref, Msg: msg + DidYouMean(Suggest(ref, all, 3)),
 			Hint: "naftiko ops FILE lists the operations"}
 	default:
-		full := make([]string, len(cands))
-		for i, r := range cands {
-			full[i] = r.FullRef()
-		}
 		return nil, &spec.Error{Kind: spec.KindUsage, Ref: ref,
-			Msg:  "ambiguous: `" + ref + "` matches " + strings.Join(full, ", "),
+			Msg:  "ambiguous: `" + ref + "` matches " + strings.Join(spec.FullRefs(cands), ", "),
 			Hint: "name one of them in full"}
 	}
 }
