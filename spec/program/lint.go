@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/naftiko/naftiko/spec"
@@ -86,7 +87,7 @@ func (p *Program) lintCall(out []spec.Diagnostic, what string, inputs []string, 
 		return out
 	}
 	ref = strings.TrimSpace(ref)
-	_, unknown, _ := op.SplitWith(with)
+	_, unknown, pass := op.SplitWith(with)
 	for _, w := range unknown {
 		hint := ""
 		if s := vocab.Suggest(w.Name, op.InputNames); s != "" {
@@ -97,7 +98,9 @@ func (p *Program) lintCall(out []spec.Diagnostic, what string, inputs []string, 
 	}
 	var missing []string
 	for _, in := range op.Inputs {
-		if in.Required && !supplied(in.Name, with, inputs) {
+		// Not supplied: no `with` entry mentions it, and no input of the
+		// element feeds it.
+		if in.Required && slices.Contains(pass, in.Name) && !slices.Contains(inputs, in.Name) {
 			missing = append(missing, in.Name)
 		}
 	}
@@ -111,22 +114,6 @@ func (p *Program) lintCall(out []spec.Diagnostic, what string, inputs []string, 
 	return append(out, spec.Diagnostic{Pos: at, Severity: spec.SeverityWarning, Rule: "required-not-supplied",
 		Message: fmt.Sprintf("required %s of `%s` supplied neither by `with` nor by an input of %s", subject, ref, what),
 		Hint:    fmt.Sprintf("add `with: {%s: …}` or an input parameter `%s`", missing[0], missing[0])})
-}
-
-// supplied reports whether `with` or an input of the element supplies
-// name.
-func supplied(name string, with []*spec.WithValue, inputs []string) bool {
-	for _, w := range with {
-		if w.Name == name {
-			return true
-		}
-	}
-	for _, n := range inputs {
-		if n == name {
-			return true
-		}
-	}
-	return false
 }
 
 // paramNames lists the names of exposed inputs.
