@@ -525,12 +525,13 @@ func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.M
 	if mimeType == "" {
 		mimeType = "application/json"
 	}
-	params := uriParams(r.URI)
+	// The URI template is compiled once, at registration.
+	pat := compileURI(r.URI)
 	handler := func(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 		start := time.Now()
 		args := map[string]any{}
-		if len(params) > 0 {
-			vals, ok := matchURI(r.URI, req.Params.URI)
+		if len(pat.names) > 0 {
+			vals, ok := pat.match(req.Params.URI)
 			if !ok {
 				return nil, mcp.ResourceNotFoundError(req.Params.URI)
 			}
@@ -566,7 +567,7 @@ func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.M
 		text, _ = s.truncate(text)
 		return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: mimeType, Text: text}}}, nil
 	}
-	if len(params) == 0 {
+	if len(pat.names) == 0 {
 		return cat.addResource(srv, &mcp.Resource{URI: r.URI, Name: r.Name, Title: r.Label, Description: r.Description, MIMEType: mimeType}, handler)
 	}
 	return cat.addTemplate(srv, &mcp.ResourceTemplate{URITemplate: r.URI, Name: r.Name, Title: r.Label, Description: r.Description,
@@ -575,17 +576,14 @@ func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.M
 
 var uriParam = regexp.MustCompile(`\{([^{}/]+)\}`)
 
-func uriParams(uri string) []string {
-	var out []string
-	for _, m := range uriParam.FindAllStringSubmatch(uri, -1) {
-		out = append(out, m[1])
-	}
-	return out
+// uriPattern is a resource URI template compiled once: its {param}
+// placeholders (names, in order) match one segment each.
+type uriPattern struct {
+	re    *regexp.Regexp
+	names []string
 }
 
-// matchURI matches a concrete URI against a template whose {param}
-// placeholders match one segment each.
-func matchURI(tmpl, uri string) (map[string]string, bool) {
+func compileURI(tmpl string) *uriPattern {
 	var re strings.Builder
 	re.WriteByte('^')
 	last := 0
@@ -598,16 +596,25 @@ func matchURI(tmpl, uri string) (map[string]string, bool) {
 	}
 	re.WriteString(regexp.QuoteMeta(tmpl[last:]))
 	re.WriteByte('$')
-	m := regexp.MustCompile(re.String()).FindStringSubmatch(uri)
+	return &uriPattern{re: regexp.MustCompile(re.String()), names: names}
+}
+
+// match matches a concrete URI against the template.
+func (p *uriPattern) match(uri string) (map[string]string, bool) {
+	m := p.re.FindStringSubmatch(uri)
 	if m == nil {
 		return nil, false
 	}
-	out := map[string]string{}
-	for i, n := range names {
+	out := make(map[string]string, len(p.names))
+	for i, n := range p.names {
 		out[n] = m[i+1]
 	}
 	return out, true
 }
+
+// matchURI matches a concrete URI against a template whose {param}
+// placeholders match one segment each.
+func matchURI(tmpl, uri string) (map[string]string, bool) { return compileURI(tmpl).match(uri) }
 
 // staticDir resolves a file:// location against the capability's
 // directory.
