@@ -167,10 +167,11 @@ func hexHash(newHash func() hash.Hash, s string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// quoteParam writes a quoted-string, escaping " and \.
-func quoteParam(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
+// quoteParam writes a quoted-string, escaping " and \ (a Digest
+// parameter; a curl -F part).
+func quoteParam(s string) string { return `"` + quotedPairs.Replace(s) + `"` }
+
+var quotedPairs = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // parseDigestChallenge picks the Digest challenge to answer among the
 // WWW-Authenticate values: a supported algorithm, SHA-256 preferred, with

@@ -172,7 +172,7 @@ func (p *Prepared) curlPart(part formPart) string {
 	}
 	q := func(s string) string {
 		if strings.ContainsAny(s, ";,\"") {
-			return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+			return quoteParam(s)
 		}
 		return s
 	}
