@@ -494,22 +494,31 @@ func (inv *invocation) lookupStep(st *program.Step) (any, error) {
 		}
 		want = v
 	}
-	find := func(w any) any {
-		key := jsonv.Text(w)
-		for _, row := range table {
-			m, ok := row.(map[string]any)
-			if !ok {
-				continue
-			}
-			if f, ok := m[st.Match]; ok && jsonv.Text(f) == key {
-				out := map[string]any{}
-				for _, name := range st.Fields {
-					out[name] = m[name]
+	if want == nil {
+		return nil, nil
+	}
+	// Each row's key is rendered once; the first row with a key wins.
+	rows := make(map[string]map[string]any, len(table))
+	for _, row := range table {
+		if m, ok := row.(map[string]any); ok {
+			if f, ok := m[st.Match]; ok {
+				key := jsonv.Text(f)
+				if _, seen := rows[key]; !seen {
+					rows[key] = m
 				}
-				return out
 			}
 		}
-		return nil
+	}
+	find := func(w any) any {
+		m, ok := rows[jsonv.Text(w)]
+		if !ok {
+			return nil
+		}
+		out := make(map[string]any, len(st.Fields))
+		for _, name := range st.Fields {
+			out[name] = m[name]
+		}
+		return out
 	}
 	if list, ok := want.([]any); ok {
 		res := make([]any, len(list))
@@ -517,9 +526,6 @@ func (inv *invocation) lookupStep(st *program.Step) (any, error) {
 			res[i] = find(w)
 		}
 		return res, nil
-	}
-	if want == nil {
-		return nil, nil
 	}
 	return find(want), nil
 }
