@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -32,12 +33,14 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 	check := func(where, text string) { checks += assertNoSentinel(t, where, text) }
 	forEachSecretsCase(t, up.URL, func(sc secretsCase) {
 		where := sc.kind + "/" + sc.src
-		rest, mcpPort, ctl := freePort(t), freePort(t), freePort(t)
+		// Port 0 everywhere: each adapter takes a port the kernel picks and
+		// the test reads it from the "serving" log line, so no port chosen
+		// in advance can be taken by another process meanwhile.
 		file := write(t, sc.dir, "cap.yaml", "naftiko: 1.0.0-alpha2\ninfo: {label: P}\nbinds:\n"+sc.binds+
 			"capability:\n  consumes:\n"+sc.consumes+`  exposes:
   - type: rest
     namespace: api
-    port: `+rest+`
+    port: 0
     resources:
     - path: /e/{code}/{fmt}
       name: e
@@ -45,23 +48,21 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
       - {method: GET, name: e, call: p.Echo, with: {code: rest.code, fmt: rest.fmt}}
   - type: mcp
     namespace: tools
-    port: `+mcpPort+`
+    port: 0
     tools:
     - {name: echo, description: Echo, call: p.Echo}
   - type: control
     namespace: ctl
-    port: `+ctl+`
+    port: 0
     management: {info: true}
 `)
 		// Every adapter, MCP over streamable HTTP; one retry, logged at
 		// debug level.
-		stderr := startServe(t, sc, nil, nil, append([]string{"serve", file, "-v", "--retries", "1"}, sc.extra...), func() {
-			for _, p := range []string{rest, mcpPort, ctl} {
-				waitPort(t, p)
-			}
+		stderr := startServe(t, sc, nil, nil, append([]string{"serve", file, "-v", "--retries", "1"}, sc.extra...), func(addr func(ns string) string) {
+			rest, mcpPort, ctl := addr("api"), addr("tools"), addr("ctl")
 			for _, code := range []string{"401", "500"} {
 				for _, f := range []string{"json", "yaml", "xml", "text", "html"} {
-					res, err := http.Get("http://127.0.0.1:" + rest + "/e/" + code + "/" + f)
+					res, err := http.Get("http://" + rest + "/e/" + code + "/" + f)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -73,25 +74,25 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 					check(fmt.Sprintf("%s REST %s %s", where, code, f), string(b)+fmt.Sprint(res.Header))
 				}
 			}
-			res, err := http.Get("http://127.0.0.1:" + rest + "/e/503/json") // retried once
+			res, err := http.Get("http://" + rest + "/e/503/json") // retried once
 			if err != nil {
 				t.Fatal(err)
 			}
 			b, _ := io.ReadAll(res.Body)
 			res.Body.Close()
 			check(where+" REST 503 after a retry", string(b)+fmt.Sprint(res.Header))
-			if res, err := http.Get("http://127.0.0.1:" + rest + "/e/200/json"); err == nil {
+			if res, err := http.Get("http://" + rest + "/e/200/json"); err == nil {
 				res.Body.Close()
 			}
 			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
-				&mcp.StreamableClientTransport{Endpoint: "http://127.0.0.1:" + mcpPort + "/mcp"}, nil)
+				&mcp.StreamableClientTransport{Endpoint: "http://" + mcpPort + "/mcp"}, nil)
 			if err != nil {
 				t.Fatalf("%s: MCP over HTTP: %v", where, err)
 			}
 			toolErrors(t, where+" MCP HTTP", cs, check)
 			cs.Close()
 			for _, p := range []string{"/metrics", "/status", "/health/ready"} {
-				res, err := http.Get("http://127.0.0.1:" + ctl + p)
+				res, err := http.Get("http://" + ctl + p)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -109,11 +110,10 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 		}
 
 		// Only MCP, over streamable HTTP at --mcp-http.
-		port := freePort(t)
-		stderr = startServe(t, sc, nil, nil, append([]string{"serve", file, "--mcp-http", "127.0.0.1:" + port, "-v", "--retries", "0"}, sc.extra...), func() {
-			waitPort(t, port)
+		stderr = startServe(t, sc, nil, nil, append([]string{"serve", file, "--mcp-http", "127.0.0.1:0", "-v", "--retries", "0"}, sc.extra...), func(addr func(string) string) {
+			port := addr("tools")
 			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
-				&mcp.StreamableClientTransport{Endpoint: "http://127.0.0.1:" + port + "/mcp"}, nil)
+				&mcp.StreamableClientTransport{Endpoint: "http://" + port + "/mcp"}, nil)
 			if err != nil {
 				t.Fatalf("%s: MCP over --mcp-http: %v", where, err)
 			}
@@ -126,7 +126,7 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 		inR, inW := io.Pipe()
 		outR, outW := io.Pipe()
 		var frames bytes.Buffer
-		stderr = startServe(t, sc, inR, outW, append([]string{"serve", file, "--mcp-stdio", "-v", "--retries", "0"}, sc.extra...), func() {
+		stderr = startServe(t, sc, inR, outW, append([]string{"serve", file, "--mcp-stdio", "-v", "--retries", "0"}, sc.extra...), func(func(string) string) {
 			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
 				&mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(outR, &frames)), Writer: inW}, nil)
 			if err != nil {
@@ -174,8 +174,11 @@ func toolErrors(t *testing.T, where string, cs *mcp.ClientSession, check func(wh
 }
 
 // startServe runs the command line args (a serve command) until use
-// returns, then cancels it as SIGINT would and returns its stderr.
-func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCloser, args []string, use func()) string {
+// returns, then cancels it as SIGINT would and returns its stderr. use is
+// given addr, which returns the address ("127.0.0.1:port") the adapter of
+// a namespace listens on, read from serve's "serving" log line; addr fails
+// the test at once, with serve's stderr, if serve has exited instead.
+func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCloser, args []string, use func(addr func(ns string) string)) string {
 	t.Helper()
 	var errb lockedBuffer
 	var out io.Writer = io.Discard
@@ -194,9 +197,30 @@ func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCl
 			stdout.Close()
 		}
 	}()
+	addr := func(ns string) string {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			if m := servingLine.FindAllStringSubmatch(errb.String(), -1); m != nil {
+				for _, l := range m {
+					if l[1] == ns {
+						return l[2]
+					}
+				}
+			}
+			select {
+			case code := <-done:
+				done <- code
+				t.Fatalf("%q exited with %d before serving %s:\n%s", args, code, ns, errb.String())
+			case <-deadline:
+				t.Fatalf("%q is not serving %s after 10s:\n%s", args, ns, errb.String())
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
 	func() {
 		defer cancel()
-		use()
+		use(addr)
 	}()
 	select {
 	case <-done:
@@ -206,13 +230,9 @@ func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCl
 	return errb.String()
 }
 
-// waitPort waits up to 10 seconds for 127.0.0.1:port to accept connections.
-func waitPort(t *testing.T, port string) {
-	t.Helper()
-	if err := dialWithin(port, 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
-}
+// servingLine matches serve's log line for an adapter that listens:
+// the namespace and the address.
+var servingLine = regexp.MustCompile(`msg=serving type=\S+ namespace=(\S+) address=(\S+)`)
 
 // dialWithin waits up to d for 127.0.0.1:port to accept connections.
 func dialWithin(port string, d time.Duration) error {

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,27 +78,46 @@ func findInspector2() (cli, node string) {
 	return filepath.Join(pkg, "clients", "launcher", "build", "index.js"), node
 }
 
-// freePort returns a port that was free a moment ago. It is drawn below
-// Linux's ephemeral range (32768-60999): a port the kernel handed out for
-// ":0" goes back into the pool the moment its listener closes, and the
-// many client connections these tests make can take it as their local port
-// before "naftiko serve" binds it (seen as a flaky "nothing listens").
+// freePort returns a port that was free a moment ago, for scripts that
+// must name a port before "naftiko serve" starts (tests in Go use port 0
+// and read the address from the "serving" log line instead). It is drawn
+// below the kernel's ephemeral range: a port handed out for ":0" goes back
+// into the pool the moment its listener closes, and the many client
+// connections these tests make can take it as their local port before
+// serve binds it. No port is returned twice in one test binary.
 func freePort(t *testing.T) string {
 	t.Helper()
-	for i := 0; i < 100; i++ {
-		port := strconv.Itoa(20000 + rand.IntN(12000))
-		ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	lo := ephemeralLow()
+	for i := 0; i < 200; i++ {
+		p := 10000 + rand.IntN(lo-10000)
+		if _, taken := handedPorts.LoadOrStore(p, true); taken {
+			continue
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
 		if err == nil {
 			ln.Close()
-			return port
+			return strconv.Itoa(p)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	t.Fatalf("no free port between 10000 and %d", lo)
+	return ""
+}
+
+// handedPorts holds the ports freePort has returned.
+var handedPorts sync.Map
+
+// ephemeralLow is the first port of Linux's ephemeral range (32768 when it
+// cannot be read or leaves too little room below it).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 12000 {
+				return n
+			}
+		}
 	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	return 32768
 }
 
 // clerkUpstream fakes the Clerk organization memberships API: list
