@@ -181,6 +181,27 @@ func (b *Binder) HasNamespace(ns string) bool {
 	return ok
 }
 
+// Source tells where the value of a placeholder comes from: a variable
+// (VAR) or a namespaced one (ns.VAR) some binding declares, or an
+// environment variable read through {{env.NAME}} (Key NAME, no
+// Location). ok is false when nothing declares the name.
+func (b *Binder) Source(name string) (v Variable, ok bool) {
+	if d, found := b.vars[name]; found {
+		return d.Variable, true
+	}
+	ns, variable, dotted := strings.Cut(name, ".")
+	if !dotted {
+		return Variable{}, false
+	}
+	if d, found := b.byNS[ns][variable]; found {
+		return d.Variable, true
+	}
+	if ns == "env" {
+		return Variable{Name: name, Key: variable, Namespace: "env"}, true
+	}
+	return Variable{}, false
+}
+
 // Declares reports whether a binding of namespace ns declares variable.
 // It does not consider the env fallback of NSVar.
 func (b *Binder) Declares(ns, variable string) bool {

@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -44,7 +46,7 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 	need := func(t *spec.Template, what string) (string, error) {
 		v, err := render(t)
 		if err == nil && v == "" {
-			return "", emptyCredential(a, t, what)
+			return "", e.emptyCredential(a, t, what)
 		}
 		return v, err
 	}
@@ -129,22 +131,39 @@ func (e *Engine) applyAuth(s *scope, pr *Prepared, qb *strings.Builder) error {
 }
 
 // emptyCredential is the binding error for a credential that renders to
-// the empty string, naming the variables of its template.
-func emptyCredential(a *spec.Auth, t *spec.Template, what string) error {
-	var vars []string
+// the empty string. It names the first variable of its template and where
+// that variable comes from: the environment variable to set (which a bind
+// may name differently from the template), or the key file or provider
+// key that holds the empty value.
+func (e *Engine) emptyCredential(a *spec.Auth, t *spec.Template, what string) error {
+	msg := a.Type + " authentication: the " + what + " is empty"
+	name := ""
 	if t != nil {
 		for _, p := range t.Parts {
 			if p.Name != "" {
-				vars = append(vars, p.Name)
+				name = p.Name
+				break
 			}
 		}
 	}
-	msg := a.Type + " authentication: the " + what + " is empty"
-	if len(vars) > 0 {
-		msg += ": " + strings.Join(vars, ", ") + " is set to the empty string"
-		return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Env: vars[:1], Remedy: spec.RemedyCredential}
+	if name == "" {
+		return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Hint: "the authentication block gives no value; nothing was sent"}
 	}
-	return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Hint: "the authentication block gives no value; nothing was sent"}
+	src, ok := e.binds.Source(name)
+	switch {
+	case !ok:
+		src = binder.Variable{Name: name, Key: name}
+	case src.Location != "":
+		return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos,
+			Msg:  fmt.Sprintf("%s: variable %s (binds namespace %q) is empty: key %s at %s holds the empty string", msg, name, src.Namespace, src.Key, src.Location),
+			Hint: "put the credential under that key; nothing was sent"}
+	}
+	if src.Key != name {
+		msg += fmt.Sprintf(": variable %s (binds namespace %q, key %s) is set to the empty string", name, src.Namespace, src.Key)
+	} else {
+		msg += ": " + name + " is set to the empty string"
+	}
+	return &spec.Error{Kind: spec.KindBinding, Pos: a.Pos, Msg: msg, Env: []string{src.Key}, Remedy: spec.RemedyCredential}
 }
 
 // dropQueryKey removes from the query being built the pairs named key,

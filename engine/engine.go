@@ -268,6 +268,11 @@ func (e *Engine) compile(c *spec.Capability) {
 	for _, op := range e.prog.All {
 		e.plans[op] = newPlan(op)
 	}
+	for _, a := range c.Consumes {
+		if op := e.prog.Forward(a.Namespace); op != nil {
+			e.plans[op] = newPlan(op)
+		}
+	}
 	e.bases = make(map[string]*baseOverride, len(e.baseURIs))
 	for ns, uri := range e.baseURIs {
 		t, _ := spec.ParseTemplate(strings.TrimRight(uri, "/"), spec.Pos{}, false, spec.URLTemplate)

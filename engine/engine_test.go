@@ -616,7 +616,9 @@ capability:
 		t.Fatal(err)
 	}
 	_, err = e.Call(context.Background(), "op", nil)
-	wantErr(t, err, KindSpec, "spec: op: namespace n has no baseUri; pass --base-uri")
+	if se := wantErr(t, err, KindSpec, "spec: op: namespace n has no baseUri"); se.Namespace != "n" || se.Remedy != spec.RemedyBaseURI || se.Hint != "" {
+		t.Errorf("namespace %q, remedy %v, hint %q: the caller words the remedy", se.Namespace, se.Remedy, se.Hint)
+	}
 }
 
 func TestAuthSchemes(t *testing.T) {

@@ -57,15 +57,6 @@ func (e *Engine) traceSend(ctx context.Context) context.Context {
 	return context.WithValue(ctx, resendKey{}, new(atomic.Int64))
 }
 
-// TraceTransport returns base wrapped so that each request through it
-// records the engine's client span (`http.client.<METHOD>`, the same
-// attributes) and carries that span's context; base itself when tracing
-// is off. engine/serve sends its REST forwards through it. Call it once,
-// when building a client, not per request.
-func (e *Engine) TraceTransport(base http.RoundTripper) http.RoundTripper {
-	return e.traceTransport(base)
-}
-
 // tracingTransport records a client span per request and injects its
 // context.
 type tracingTransport struct {
@@ -73,6 +64,9 @@ type tracingTransport struct {
 	base http.RoundTripper
 }
 
+// traceTransport returns base wrapped so that each request through it
+// records the engine's client span and carries its context; base itself
+// when tracing is off.
 func (e *Engine) traceTransport(base http.RoundTripper) http.RoundTripper {
 	if e.tracer == nil {
 		return base

@@ -159,10 +159,8 @@ func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params 
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range p.errs {
-		if d.Severity <= spec.SeverityError {
-			return nil, &spec.Error{Kind: spec.KindSpec, Pos: d.Pos, Msg: d.Message + atPos(d.Pos), Hint: d.Hint}
-		}
+	if err := planErr(p); err != nil {
+		return nil, err
 	}
 	s := &scope{ctx: ctx, e: e, p: p, vals: make(map[string]value, len(params)+2)}
 	if err := e.bindParams(s, params, cfg.hasRaw || cfg.bodyFile != ""); err != nil {
@@ -198,7 +196,9 @@ func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params 
 func (e *Engine) headersAuthBody(s *scope, pr *Prepared, qb *strings.Builder, cfg *callConfig) error {
 	h := pr.Header
 	h.Set("User-Agent", e.userAgent)
-	h.Set("Accept", s.p.Accept)
+	if s.p.Accept != "" {
+		h.Set("Accept", s.p.Accept)
+	}
 	for _, kv := range s.fragHeaders {
 		h.Set(kv[0], kv[1])
 	}
@@ -227,6 +227,11 @@ func (e *Engine) headersAuthBody(s *scope, pr *Prepared, qb *strings.Builder, cf
 	if err := e.extraHeaders(s, h); err != nil {
 		return err
 	}
+	return checkHeaderValues(h)
+}
+
+// checkHeaderValues refuses a header value holding a CR, LF or NUL.
+func checkHeaderValues(h http.Header) error {
 	for name, vs := range h {
 		for _, v := range vs {
 			if strings.ContainsAny(v, "\r\n\x00") {
@@ -419,8 +424,8 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 		t = o.tmpl
 		u = cloneURL(o.url)
 	case t == nil || t.Src == "":
-		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: "namespace " + ns + " has no baseUri; pass --base-uri",
-			Hint: "--base-uri https://api.example.com, or --base-uri " + ns + "=https://…"}
+		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos, Msg: "namespace " + ns + " has no baseUri",
+			Namespace: ns, Remedy: spec.RemedyBaseURI}
 	default:
 		u = cloneURL(s.p.Base)
 	}
@@ -434,8 +439,8 @@ func (e *Engine) buildURL(s *scope) (*url.URL, error) {
 	if u == nil {
 		rendered, _ := e.renderBase(s, t)
 		return nil, &spec.Error{Kind: spec.KindSpec, Pos: a.Pos,
-			Msg:  "namespace " + ns + ": baseUri " + quote(e.red.Redact(rendered)) + " is not an absolute http or https URL",
-			Hint: "pass --base-uri " + ns + "=https://…"}
+			Msg:       "namespace " + ns + ": baseUri " + quote(e.red.Redact(rendered)) + " is not an absolute http or https URL",
+			Namespace: ns, Remedy: spec.RemedyBaseURI}
 	}
 	// Path: base path + resource path + operation path, values escaped as
 	// one segment each.

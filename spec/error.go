@@ -87,6 +87,10 @@ const (
 	RemedyHops
 	// RemedyRaw: the caller could take the body as received, undecoded.
 	RemedyRaw
+	// RemedyBaseURI: the consumed namespace Namespace needs a base URL
+	// (the document has none, or not an absolute http(s) one) given by
+	// whoever runs naftiko.
+	RemedyBaseURI
 )
 
 // Wording words the structured fields of an error for one kind of caller
@@ -132,6 +136,8 @@ func (e *Error) remedyHasFields() bool {
 		return len(e.Env) > 0
 	case RemedyText:
 		return len(e.Inputs) > 0
+	case RemedyBaseURI:
+		return e.Namespace != ""
 	}
 	return true
 }
@@ -156,6 +162,9 @@ type Error struct {
 	// to set them: the CLI speaks of export and --env-file, a server of its
 	// own environment.
 	Env []string
+	// Namespace is the consumed namespace the error is about, when its
+	// remedy names one.
+	Namespace string
 	// Remedy says what else the caller could do, when that depends on how
 	// naftiko is called; each caller words it in its own terms (Hint then
 	// holds only the part that is true for every caller).

@@ -37,6 +37,9 @@ var cliWording = spec.Wording{
 			return h + "; -v shows each hop"
 		},
 		spec.RemedyRaw: func(string, *spec.Error) string { return "-o raw prints the body as received" },
+		spec.RemedyBaseURI: func(_ string, e *spec.Error) string {
+			return "pass --base-uri https://api.example.com, or --base-uri " + e.Namespace + "=https://… for this namespace only"
+		},
 	},
 	Env: func(names []string) string {
 		return "export " + names[0] + "=… or pass --env-file with a line " + names[0] + "=…"

@@ -29,6 +29,10 @@ var serverRemedies = map[spec.Remedy]func(string, *spec.Error) string{
 		return thenServer(h, "the upstream's response is larger than the server accepts")
 	},
 	spec.RemedyHops: func(h string, _ *spec.Error) string { return h },
+	spec.RemedyBaseURI: func(_ string, e *spec.Error) string {
+		return "the server has no absolute http(s) base URL for namespace " + e.Namespace +
+			": declare its baseUri in the capability, or give the server one, and restart it"
+	},
 	spec.RemedyRaw: func(h string, _ *spec.Error) string {
 		return thenServer(h, "the capability's outputRawFormat does not match what the upstream sends")
 	},

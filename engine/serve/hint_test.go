@@ -8,7 +8,7 @@ import (
 )
 
 // cliFlags are naftiko run's flags; a server's caller cannot pass them.
-var cliFlags = []string{"--env-file", "--param", "-H ", "--body", "export "}
+var cliFlags = []string{"--env-file", "--param", "-H ", "--body", "export ", "--base-uri"}
 
 func assertNoCLIFlag(t *testing.T, where, text string) {
 	t.Helper()
@@ -53,6 +53,7 @@ func TestServerHintsHaveNoCLIFlags(t *testing.T) {
 		{Remedy: spec.RemedyMaxSize},
 		{Hint: "the upstream redirects in a loop or through too many hops", Remedy: spec.RemedyHops},
 		{Remedy: spec.RemedyRaw},
+		{Namespace: "n", Remedy: spec.RemedyBaseURI},
 	} {
 		for _, h := range []string{se.HintFor(mcpWording), se.HintFor(restWording)} {
 			if h == "" {
@@ -60,5 +61,29 @@ func TestServerHintsHaveNoCLIFlags(t *testing.T) {
 			}
 			assertNoCLIFlag(t, "a server hint", h)
 		}
+	}
+}
+
+// A namespace without a base URL is the server's to fix: the MCP tool
+// result says so without naftiko run's --base-uri.
+func TestNoBaseURIWordedForTheServer(t *testing.T) {
+	s, err := New(parse(t, `naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - {type: http, namespace: n, resources: [{name: r, path: /r, operations: [{name: op}]}]}
+  exposes:
+  - type: mcp
+    namespace: m
+    transport: stdio
+    tools:
+    - {name: t, description: T, call: n.op}
+`), WithMCPStdio())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, isErr := callTool(t, connect(t, s.MCPServer("")), "t", nil)
+	want := "spec: op: namespace n has no baseUri\nhint: the server has no absolute http(s) base URL for namespace n: declare its baseUri in the capability, or give the server one, and restart it"
+	if !isErr || text != want {
+		t.Errorf("isError=%v text=%q\nwant %q", isErr, text, want)
 	}
 }

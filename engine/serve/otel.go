@@ -78,17 +78,6 @@ func (s *Server) startSpan(ctx context.Context, name string, attrs ...attribute.
 	}
 }
 
-// forwardClient is the client REST forwards go through: the shared one,
-// its transport wrapped by the engine's client spans when tracing is on.
-func (s *Server) forwardClient() *http.Client {
-	if s.tracer == nil {
-		return s.client
-	}
-	c := *s.client
-	c.Transport = s.eng.TraceTransport(s.client.Transport)
-	return &c
-}
-
 // refusedSpan returns what records the server span of a request that
 // inbound authentication refused (`<type>.request`, status 401,
 // naftiko.auth.refused=true; no credential is recorded): nil when

@@ -196,7 +196,7 @@ func TestForwardSpans(t *testing.T) {
 	spans := rec.Ended()
 	want := `rest.request server http.request.method=PATCH http.response.status_code=200 naftiko.adapter.type=rest naftiko.capability=REST naftiko.operation.id=/proxy/{{path}} PATCH
   rest.forward internal naftiko.namespace=orgs
-    http.client.PATCH client http.request.method=PATCH http.response.status_code=200
+    http.client.PATCH client http.request.method=PATCH http.response.status_code=200 naftiko.namespace=orgs naftiko.operation=orgs.(forward)
 `
 	if got := spanTree(spans, noisy); got != want {
 		t.Errorf("spans:\n%s\nwant:\n%s", got, want)
@@ -347,13 +347,13 @@ func TestMCPHTTPSpans(t *testing.T) {
 }
 
 // TestNoServerTracingWithoutProvider: without WithTracerProvider nothing is
-// wrapped (REST, skill, forward client, refused requests) and no span
+// wrapped (REST, skill, refused requests) and no span
 // context reaches an upstream, forwards included.
 func TestNoServerTracingWithoutProvider(t *testing.T) {
 	up := newUpstream(t)
 	seen := traceparents(up)
 	s, h := restServer(t, up)
-	if s.tracer != nil || s.fwd != s.client || s.refusedSpan("rest") != nil {
+	if s.tracer != nil || s.refusedSpan("rest") != nil {
 		t.Error("tracing set up without a provider")
 	}
 	if _, ok := s.newSkill(&spec.Expose{}).(*http.ServeMux); !ok {

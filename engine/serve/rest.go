@@ -450,18 +450,28 @@ func convertValue(typ string, v any) (any, error) {
 	return cv, err
 }
 
-// readBody reads a REST request body (capped at 10 MiB) and decodes it
-// when it is JSON.
-func readBody(w http.ResponseWriter, r *http.Request) (any, []byte, error) {
+// readRaw reads a request body as it came, capped at 10 MiB; nil when
+// there is none.
+func readRaw(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil, nil
+		return nil, nil
 	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	if err != nil {
-		return nil, nil, errUsage("cannot read the request body: %v", err)
+		return nil, errUsage("cannot read the request body: %v", err)
 	}
 	if len(raw) > maxRequestBody {
-		return nil, nil, errUsage("the request body is larger than the 10 MiB limit")
+		return nil, errUsage("the request body is larger than the 10 MiB limit")
+	}
+	return raw, nil
+}
+
+// readBody reads a REST request body (capped at 10 MiB) and decodes it
+// when it is JSON.
+func readBody(w http.ResponseWriter, r *http.Request) (any, []byte, error) {
+	raw, err := readRaw(r)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, nil, nil

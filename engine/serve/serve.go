@@ -182,7 +182,6 @@ type Server struct {
 	prog    *program.Program
 	binds   *binder.Binder
 	client  *http.Client
-	fwd     *http.Client // REST forwards: client, traced when tracing is on
 	log     *slog.Logger
 	m       *metrics
 	cfg     config
@@ -277,7 +276,6 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.eng = e
-	s.fwd = s.forwardClient()
 	// One binder, the engine's, with every provider registered through
 	// WithEngineOptions: `with` values, tool arguments, steps, inbound
 	// authentication and consumed authentication resolve alike.

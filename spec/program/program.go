@@ -23,6 +23,8 @@ type Program struct {
 	ops []*Op
 	// bySource maps a document location to its operation.
 	bySource map[spec.OpRef]*Op
+	// forwards holds each consumed namespace's forward operation.
+	forwards map[string]*Op
 }
 
 // Op is one consumed operation, resolved.
@@ -135,6 +137,7 @@ func Compile(c *spec.Capability) *Program {
 		op.Ref = p.index.Shortest(r)
 		p.ops = append(p.ops, op)
 	}
+	p.compileForwards(c)
 	return p
 }
 

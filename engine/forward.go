@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// ForwardRequest is a request a REST forward passes through to a consumed
+// namespace (SPEC.md §11.2). The caller chooses which inbound headers it
+// carries (trusted ones, Content-Type, Accept); everything the namespace
+// declares is added by Forward.
+type ForwardRequest struct {
+	Method string
+	// Path is the escaped path below the namespace's base URL, without a
+	// leading "/"; "" for the base URL itself.
+	Path string
+	// RawQuery is the inbound query string, sent as it came.
+	RawQuery string
+	// Header holds the inbound headers to pass on.
+	Header http.Header
+	// Body is the request body, or nil.
+	Body []byte
+}
+
+// Forward sends fr once to the consumed namespace ns, the way any of the
+// namespace's operations is sent: its base URL (or a WithBaseURI
+// override), its declared headers, its inputParameters that have a value
+// (headers, query pairs, cookies), its authentication (every scheme,
+// OAuth2 tokens and Digest challenges included, and an empty credential
+// refused before anything is sent) and the WithHeader headers. A header
+// the namespace sets replaces the inbound one of that name, except
+// Content-Type and Accept, which describe the forwarded body and what the
+// caller accepts.
+//
+// It is not retried (a forwarded method need not be idempotent) and the
+// answer is returned as it is, whatever its status, with the body unread:
+// the caller closes it. ctx bounds the whole exchange, body included.
+// Errors are *spec.Error: usage for an unknown namespace, else what
+// preparing or sending any operation returns.
+func (e *Engine) Forward(ctx context.Context, ns string, fr ForwardRequest) (resp *http.Response, err error) {
+	op := e.prog.Forward(ns)
+	if op == nil {
+		return nil, spec.Errorf(spec.KindUsage, "the capability consumes no namespace %s", ns)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err = nil, &spec.Error{Kind: spec.KindInternal, Msg: "panic while forwarding: " + e.red.Redact(toString(r))}
+		}
+		if err != nil {
+			err = e.finish(err, op.Ref)
+		}
+	}()
+	pr, err := e.prepareForward(ctx, op, fr)
+	if err != nil {
+		return nil, err
+	}
+	ct := e.callTrace(ctx)
+	ctx = e.traceSend(ctx)
+	var start time.Time
+	if ct != nil {
+		start = ct.attemptStart(e, pr, 1, 1)
+	}
+	if a := pr.sendAuth(); a != nil {
+		resp, err = a.do(ctx, e, pr)
+	} else {
+		resp, err = e.send1(ctx, pr, nil)
+	}
+	if err != nil {
+		var se *spec.Error
+		if !errors.As(err, &se) {
+			se = transportError(err, ctx)
+		}
+		err = se
+	}
+	if ct != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		ct.attemptDone(e, pr, 1, 1, start, status, err)
+	}
+	return resp, err
+}
+
+// prepareForward builds the request of a forward on the namespace's
+// forward operation.
+func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRequest) (*Prepared, error) {
+	p, err := e.plan(op)
+	if err != nil {
+		return nil, err
+	}
+	if err := planErr(p); err != nil {
+		return nil, err
+	}
+	s := &scope{ctx: ctx, e: e, p: p, vals: map[string]value{}}
+	if err := e.computedValues(s); err != nil {
+		return nil, err
+	}
+	pr := &Prepared{Method: fr.Method, ref: op.Ref, plan: p, e: e, Header: http.Header{}, noAuth: p.Auth == nil}
+	u, err := e.buildURL(s)
+	if err != nil {
+		return nil, err
+	}
+	if fr.Path != "" {
+		path := strings.TrimRight(u.EscapedPath(), "/") + "/" + fr.Path
+		u.RawPath = ""
+		if dec, err := url.PathUnescape(path); err == nil {
+			u.Path, u.RawPath = dec, path
+		} else {
+			u.Path = path
+		}
+	}
+	var qb strings.Builder
+	qb.WriteString(u.RawQuery)
+	if fr.RawQuery != "" {
+		if qb.Len() > 0 {
+			qb.WriteByte('&')
+		}
+		qb.WriteString(fr.RawQuery)
+	}
+	if err := e.buildQuery(s, &qb); err != nil {
+		return nil, err
+	}
+	if err := e.headersAuthBody(s, pr, &qb, &callConfig{}); err != nil {
+		return nil, err
+	}
+	// The forwarded body and its type are the caller's, whatever the
+	// namespace's inputParameters would build.
+	pr.Body = fr.Body
+	pr.Header.Del("Content-Type")
+	if pr.sendAuth() != nil && pr.Header.Get("Authorization") != "" {
+		// A declared or WithHeader Authorization wins over the scheme, as
+		// for any call.
+		pr.x.dyn = nil
+	}
+	for name, vs := range fr.Header {
+		ck := http.CanonicalHeaderKey(name)
+		if ck == "Authorization" && pr.sendAuth() != nil {
+			continue
+		}
+		if ck == "Content-Type" || ck == "Accept" || len(pr.Header[ck]) == 0 {
+			pr.Header[ck] = append([]string(nil), vs...)
+		}
+	}
+	if err := checkHeaderValues(pr.Header); err != nil {
+		return nil, err
+	}
+	u.RawQuery = qb.String()
+	pr.URL = u.String()
+	pr.envRefs = s.envRefs
+	return pr, nil
+}
+
+// planErr is the spec error of an operation whose element errors forbid
+// calling it, or nil.
+func planErr(p *plan) error {
+	for _, d := range p.errs {
+		if d.Severity <= spec.SeverityError {
+			return &spec.Error{Kind: spec.KindSpec, Pos: d.Pos, Msg: d.Message + atPos(d.Pos), Hint: d.Hint}
+		}
+	}
+	return nil
+}
