@@ -26,6 +26,7 @@ var allowedImports = map[string][]string{
 	"engine/decode":          {"spec", "spec/jsonv"},
 	"engine/serve":           {"spec", "spec/program", "spec/jsonv", "binder", "engine"},
 	"engine/telemetry":       {"spec"},
+	"engine/enginetest":      {},
 	"cmd/naftiko":            {"spec", "spec/schema", "spec/program", "binder", "engine", "engine/serve", "engine/telemetry"},
 }
 

@@ -17,6 +17,7 @@ var LintRules = []Rule{
 	{"path-param-unused", "an `in: path` parameter does not appear in its path"},
 	{"template-unknown-variable", "a {{…}} names no parameter, bound variable or env.VAR: an error in authentication and baseUri, else a warning (it becomes a caller input)"},
 	{"unused-bind", "a bound variable that no template references"},
+	{"bind-name-literal", "a credential, header or parameter value is the bare name of a bound variable (`token: TOKEN`): it is sent as that text"},
 	{"bind-without-auth", "binds declare secrets but a consumes adapter has no authentication using them, so no credentials are sent"},
 	{"bind-duplicate-variable", "two bindings declare one variable; the later wins"},
 	{"with-unknown-target", "a `with` key names no parameter of the target operation"},
@@ -92,6 +93,7 @@ func (l *linter) run() {
 	l.aggregates()
 	l.authWithoutBinds()
 	l.binds()
+	l.bindNameLiterals()
 	l.texts()
 }
 
@@ -781,6 +783,63 @@ func (l *linter) binds() {
 			l.emit("bind-duplicate-variable", k.Pos, SeverityWarning,
 				fmt.Sprintf("variable `%s` is declared again (first by binds namespace `%s` at %s); this declaration wins", k.Var, f.b.Namespace, f.k.Pos),
 				"remove one of them")
+		}
+	}
+}
+
+// bindNameLiterals warns where a consumed credential, header or parameter
+// value is written as the bare name of a bound variable, braces forgotten
+// (the tutorial's step 11 writes token: "REGISTRY_TOKEN"): that text is
+// what is sent.
+func (l *linter) bindNameLiterals() {
+	if len(l.vars) == 0 {
+		return
+	}
+	check := func(t *Template, what string, at Pos) {
+		if t == nil || !t.IsLiteral() || l.vars[strings.TrimSpace(t.Src)] == nil {
+			return
+		}
+		if !t.Pos.IsZero() {
+			at = t.Pos
+		}
+		name := strings.TrimSpace(t.Src)
+		l.emit("bind-name-literal", at, SeverityWarning,
+			fmt.Sprintf("the %s is the text `%s`, the name of a bound variable: that text is sent, not the variable's value", what, name),
+			fmt.Sprintf("write '{{%s}}' to send the bound value", name))
+	}
+	auth := func(a *Auth, at Pos) {
+		if a == nil {
+			return
+		}
+		check(a.Token, a.Type+" token", at)
+		check(a.Username, a.Type+" username", at)
+		check(a.Password, a.Type+" password", at)
+		for _, c := range a.Credentials {
+			check(c.Value, "value of "+c.Key, at)
+		}
+	}
+	values := func(hs []*Header, ps []*Param, at Pos) {
+		for _, h := range hs {
+			check(h.Value, "value of header "+h.Name, at)
+		}
+		for _, p := range ps {
+			if p.Value != nil {
+				check(p.Value.Tmpl, "value of parameter "+p.Name, at)
+			}
+		}
+	}
+	for _, a := range l.c.Consumes {
+		if a.Shadowed {
+			continue
+		}
+		auth(a.Auth, a.Pos)
+		values(a.Headers, a.InputParameters, a.Pos)
+		for _, r := range a.Resources {
+			values(r.Headers, r.InputParameters, r.Pos)
+			for _, o := range r.Operations {
+				auth(o.Auth, o.Pos)
+				values(o.Headers, o.InputParameters, o.Pos)
+			}
 		}
 	}
 }

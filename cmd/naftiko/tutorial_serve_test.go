@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/naftiko/naftiko/engine/enginetest"
+	"github.com/naftiko/naftiko/spec"
+)
+
+// referenceDir is ../shared/reference beside the repository: skipped when
+// absent, a failure when env CI is set (CI provides it).
+func referenceDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../../../shared/reference")
+	if err == nil {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return dir
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("the reference tutorial is missing at %s (CI provides ../shared/reference)", dir)
+	}
+	t.Skipf("no reference tutorial at %s", dir)
+	return ""
+}
+
+// portLine is an adapter's port in the tutorial's files.
+var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
+
+// TestTutorialThroughServe runs the last step of the specification's
+// tutorial (step 11, every adapter: MCP with inbound bearer
+// authentication, REST, skills) through the naftiko serve command as a
+// user starts it — the file as written except for its ports (0, read from
+// the "serving" log lines), --address 127.0.0.1 and --base-uri to a
+// Microcks-like fake of the backends — and checks what clients get back
+// and what reaches the backends.
+func TestTutorialThroughServe(t *testing.T) {
+	ref := referenceDir(t)
+	dir := t.TempDir()
+	err := filepath.WalkDir(filepath.Join(ref, "tutorial"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join(ref, "tutorial"), p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, portLine.ReplaceAll(b, []byte("${1}0")), 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := enginetest.NewMicrocks(filepath.Join(ref, "openapi", "naftiko-shipyard-maritime-registry-api.yaml"),
+		filepath.Join(ref, "openapi", "naftiko-shipyard-legacy-dockyard-api.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := httptest.NewServer(m)
+	defer backend.Close()
+
+	file := filepath.Join(dir, "step-11-shipyard-fleet-manifest.yml")
+	c, err := spec.LoadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"serve", file, "--address", "127.0.0.1", "--retries", "0", "-v"}
+	for _, a := range c.Consumes {
+		if rest, ok := strings.CutPrefix(a.BaseURI.Src, "http://localhost:8080"); ok {
+			args = append(args, "--base-uri", a.Namespace+"="+backend.URL+rest)
+		}
+	}
+	stderr := startServe(t, secretsCase{}, nil, nil, args, func(addr func(string) string) {
+		mcpURL := "http://" + addr("shipyard-tools") + "/mcp"
+		restURL := "http://" + addr("shipyard-api")
+		skillURL := "http://" + addr("shipyard-skills")
+
+		// The MCP adapter wants the bearer token of shared/secrets.yaml.
+		res, err := http.Post(mcpURL, "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("MCP without a token: %d, want 401", res.StatusCode)
+		}
+		hc := &http.Client{Transport: bearer{"sk-mcp-YYYYYYYYYYYY"}}
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
+			&mcp.StreamableClientTransport{Endpoint: mcpURL, HTTPClient: hc}, nil)
+		if err != nil {
+			t.Fatalf("MCP with the token: %v", err)
+		}
+		defer cs.Close()
+		tools, err := cs.ListTools(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, tool := range tools.Tools {
+			names = append(names, tool.Name)
+		}
+		if got := strings.Join(names, " "); got != "list-ships get-ship list-legacy-vessels create-voyage get-ship-with-crew get-voyage-manifest" {
+			t.Errorf("tools in declaration order: %s", got)
+		}
+		r, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "get-voyage-manifest", Arguments: map[string]any{"voyageId": "VOY-2026-042"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The file's ship lookup matches `imo-number`, a field the
+		// registry's ships do not have (they have imo_number): the ship's
+		// fields are null, in the reference engine too (README, "From the
+		// tutorial").
+		manifest := `{"voyageId":"VOY-2026-042","status":"planned",` +
+			`"route":{"from":"Oslo","to":"Singapore"},` +
+			`"ship":{"name":null,"type":null,"flag":null},` +
+			`"crew":[{"fullName":"Erik Lindström","role":"captain"},{"fullName":"Aiko Tanaka","role":"cook"}],` +
+			`"cargo":[{"type":"container","description":"Electronics components","weight":12.5,"hazardous":false}]}`
+		var content string
+		if len(r.Content) == 1 {
+			if tc, ok := r.Content[0].(*mcp.TextContent); ok {
+				content = tc.Text
+			}
+		}
+		if r.IsError || content != manifest {
+			t.Errorf("get-voyage-manifest: isError=%v\n got %s\nwant %s", r.IsError, content, manifest)
+		}
+
+		// The same manifest over the REST adapter; the ship with its crew.
+		// The REST operation maps the same steps to flat fields.
+		status, body := get(t, restURL+"/voyages/VOY-2026-042/manifest")
+		want := `{"voyageId":"VOY-2026-042","status":"planned","departurePort":"Oslo","arrivalPort":"Singapore",` +
+			`"shipName":null,"shipType":null,"shipFlag":null,` +
+			`"crew":[{"fullName":"Erik Lindström","role":"captain"},{"fullName":"Aiko Tanaka","role":"cook"}],` +
+			`"cargo":[{"type":"container","description":"Electronics components","weight":12.5,"hazardous":false}]}`
+		if status != 200 || body != want {
+			t.Errorf("REST manifest: %d %s\nwant %s", status, body, want)
+		}
+		status, body = get(t, restURL+"/ships/IMO-9321483/crew")
+		if status != 200 || !strings.Contains(body, `"crew":[{"fullName":"Erik Lindström","role":"captain"},{"fullName":"Aiko Tanaka","role":"cook"}]`) {
+			t.Errorf("REST ship with crew: %d %s", status, body)
+		}
+
+		// The skill catalog and one skill's detail.
+		status, body = get(t, skillURL+"/skills")
+		if status != 200 || !strings.Contains(body, `"name":"fleet-ops"`) || !strings.Contains(body, `"name":"voyage-ops"`) {
+			t.Errorf("GET /skills: %d %s", status, body)
+		}
+		status, body = get(t, skillURL+"/skills/voyage-ops")
+		if status != 200 || !strings.Contains(body, `"name":"create-voyage"`) || !strings.Contains(body, `"name":"get-voyage-manifest"`) {
+			t.Errorf("GET /skills/voyage-ops: %d %s", status, body)
+		}
+	})
+
+	// What reached the backends: the registry with its bearer token and
+	// version header as step 11's shared file writes them — literally
+	// "REGISTRY_TOKEN" and "REGISTRY_VERSION", without braces, so not the
+	// bound values (validate warns that the binds are unused).
+	reqs := m.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("nothing reached the backends")
+	}
+	for _, r := range reqs {
+		switch {
+		case strings.Contains(r.Path, "maritime-registry"):
+			if r.Header.Get("Authorization") != "Bearer REGISTRY_TOKEN" || r.Header.Get("Registry-Version") != "REGISTRY_VERSION" {
+				t.Errorf("registry %s %s: Authorization %q, Registry-Version %q", r.Method, r.Path, r.Header.Get("Authorization"), r.Header.Get("Registry-Version"))
+			}
+		case strings.Contains(r.Path, "legacy-dockyard"):
+			if r.Header.Get("X-Dock-Key") != "dummy-dockyard-key" {
+				t.Errorf("dockyard %s %s: X-Dock-Key %q", r.Method, r.Path, r.Header.Get("X-Dock-Key"))
+			}
+		default:
+			t.Errorf("unexpected request %s %s", r.Method, r.Path)
+		}
+	}
+	for _, secret := range []string{"dummy-token", "dummy-dockyard-key", "sk-mcp-YYYYYYYYYYYY"} {
+		if strings.Contains(stderr, secret) {
+			t.Errorf("serve -v printed the secret %q", secret)
+		}
+	}
+	if !strings.Contains(stderr, "> GET ") {
+		t.Errorf("serve -v traced no upstream request:\n%s", stderr)
+	}
+}
+
+// bearer adds an Authorization header to every request.
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// get returns the status and body of GET url.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, strings.TrimSpace(string(b))
+}
