@@ -37,9 +37,9 @@
 // binder (through Engine.Binder, the one binder with every provider),
 // spec, and spec/jsonv for JSON values; never engine's internals
 // (spec/graph_test.go enforces it). It executes the program: every
-// exposed element is compiled by spec/program (program.CompileElement)
-// when the Server is built (targets, `with` values, template
-// placeholders, lookups, mappings, outputs), and one executor
+// exposed element is compiled once, at start, by spec/program
+// (targets, `with` values, template placeholders, lookups, mappings,
+// outputs) and looked up with Program.Element, and one executor
 // (behavior.go) runs that form for REST and MCP (skills name those
 // tools), so a request performs no reference lookup by string, no
 // placeholder classification and no template or JSONPath compilation.

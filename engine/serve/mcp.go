@@ -69,7 +69,7 @@ func (s *Server) newMCP(x *spec.Expose) *mcpAdapter {
 			SubscribeHandler: cat.subscribe, UnsubscribeHandler: cat.unsubscribe})
 	cat.install(srv)
 	for _, t := range x.Tools {
-		el, err := s.prog.CompileElement(t.Name, t.Description, x.Namespace, t.InputParameters, &t.Behavior)
+		el, err := s.prog.Element(&t.Behavior)
 		if err != nil {
 			s.log.Error("MCP tool left out", "adapter", x.Namespace, "tool", t.Name, "error", err)
 			continue
@@ -517,7 +517,7 @@ func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.M
 	if r.Location != "" {
 		return s.addStaticResource(srv, cat, r)
 	}
-	el, err := s.prog.CompileElement(r.Name, r.Description, ns, nil, &r.Behavior)
+	el, err := s.prog.Element(&r.Behavior)
 	if err != nil {
 		return err
 	}

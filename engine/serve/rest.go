@@ -72,7 +72,7 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 				byPath[full] = rt
 				a.routes = append(a.routes, rt)
 			}
-			el, err := s.prog.CompileElement(o.Name, o.Description, x.Namespace, mergeParams(x.InputParameters, r.InputParameters, o.InputParameters), &o.Behavior)
+			el, err := s.prog.Element(&o.Behavior)
 			if err != nil {
 				s.log.Error("REST operation left out", "adapter", x.Namespace, "route", o.Method+" "+full, "error", err)
 				continue
@@ -103,22 +103,6 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 		}
 	}
 	return a
-}
-
-// mergeParams merges input levels by name, the later level winning in
-// place.
-func mergeParams(levels ...[]*spec.ExposedParam) []*spec.ExposedParam {
-	var out []*spec.ExposedParam
-	for _, l := range levels {
-		for _, p := range l {
-			if i := slices.IndexFunc(out, func(q *spec.ExposedParam) bool { return q.Name == p.Name }); i >= 0 {
-				out[i] = p
-				continue
-			}
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 func newRoute(path string, forward bool) *route {

@@ -17,8 +17,9 @@
 //     template name is a caller input, a prefixed input (tools., rest.,
 //     the adapter's namespace), an env.VAR, a namespaced or plain bound
 //     variable;
-//   - every exposed element (CompileElement → Element: MCP tool, dynamic
-//     resource, REST operation, aggregate function) with its
+//   - every exposed element (an Element: MCP tool, dynamic resource, REST
+//     operation, aggregate function), compiled once, in document order,
+//     when serving or lint first asks (Program.Element), with its
 //     `ref` merged, its `call` and call steps resolved to program
 //     operations, its `with` entries split by the target's inputs
 //     (Op.SplitWith) and compiled into Values, its templates into Slots

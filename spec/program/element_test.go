@@ -181,3 +181,55 @@ func tmplData(t *testing.T, s string) *spec.Data {
 	}
 	return &spec.Data{Kind: spec.DataString, Text: s, Tmpl: tm}
 }
+
+// TestElementsCompiledWithTheProgram: every exposed element is compiled
+// by Compile, once, and lint reads the same inputs serving does: a REST
+// operation's own path placeholder (`/{{id}}` below `/things`) supplies
+// the target's required `id`, so there is no required-not-supplied
+// warning; an unresolvable element carries its error.
+func TestElementsCompiledWithTheProgram(t *testing.T) {
+	c, err := spec.Parse([]byte(`naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - type: http
+    namespace: up
+    baseUri: https://x.test
+    resources:
+    - {name: r, path: '/items/{{id}}', operations: [{name: get, inputParameters: [{name: id, in: path, required: true}]}]}
+  exposes:
+  - type: rest
+    namespace: api
+    port: 0
+    resources:
+    - path: /things
+      name: things
+      operations:
+      - {method: GET, path: '/{{id}}', call: up.get}
+      - {method: POST, call: up.get}
+`), "doc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := program.Compile(c)
+	var got []string
+	for _, d := range p.Lint() {
+		if d.Rule == "required-not-supplied" {
+			got = append(got, d.Pos.String()+" "+d.Message)
+		}
+	}
+	want := "doc.yaml:18:30 required parameter `id` of `up.get` supplied neither by `with` nor by an input of REST operation `POST /things`"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("lint:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+	ops := c.Exposes[0].Resources[0].Operations
+	el, err := p.Element(&ops[0].Behavior)
+	if err != nil || el.Target == nil || el.Target.FullRef != "up.r.get" {
+		t.Fatalf("element: %+v, %v", el, err)
+	}
+	if again, _ := p.Element(&ops[0].Behavior); again != el {
+		t.Error("the element is compiled again on each lookup")
+	}
+	if _, err := p.Element(&spec.Behavior{}); err == nil {
+		t.Error("a behaviour outside the capability has an element")
+	}
+}

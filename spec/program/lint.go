@@ -30,37 +30,12 @@ func (p *Program) Lint() []spec.Diagnostic {
 }
 
 // lintCalls checks the calls of every exposed element: REST operations,
-// MCP tools and resources, aggregate functions, and their call steps.
+// MCP tools and resources, aggregate functions, and their call steps,
+// with the inputs the compiled element has.
 func (p *Program) lintCalls() []spec.Diagnostic {
 	var out []spec.Diagnostic
-	for _, x := range p.Cap.Exposes {
-		switch x.Type {
-		case "rest":
-			server := paramNames(x.InputParameters)
-			for _, r := range x.Resources {
-				res := append(append(server[:len(server):len(server)], paramNames(r.InputParameters)...), templateNames(r.Path)...)
-				for _, o := range r.Operations {
-					name := o.Name
-					if name == "" {
-						name = o.Method + " " + r.Path
-					}
-					inputs := append(res[:len(res):len(res)], paramNames(o.InputParameters)...)
-					out = p.lintElement(out, "REST operation `"+name+"`", inputs, &o.Behavior)
-				}
-			}
-		case "mcp":
-			for _, t := range x.Tools {
-				out = p.lintElement(out, "MCP tool `"+t.Name+"`", paramNames(t.InputParameters), &t.Behavior)
-			}
-			for _, r := range x.MCPResources {
-				out = p.lintElement(out, "MCP resource `"+r.Name+"`", templateNames(r.URI), &r.Behavior)
-			}
-		}
-	}
-	for _, g := range p.Cap.Aggregates {
-		for _, f := range g.Functions {
-			out = p.lintElement(out, "aggregate function `"+f.Name+"`", paramNames(f.InputParameters), &f.Behavior)
-		}
+	for _, x := range p.exposes() {
+		out = p.lintElement(out, x.what, x.inputs, x.b)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package program
 import (
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/naftiko/naftiko/spec"
 )
@@ -25,6 +26,12 @@ type Program struct {
 	bySource map[spec.OpRef]*Op
 	// forwards holds each consumed namespace's forward operation.
 	forwards map[string]*Op
+	// exposed are the compiled exposed elements in document order;
+	// byBehavior finds one by its behaviour. They are compiled once, by
+	// the first Element or Lint (naftiko run never needs them).
+	exposeOnce sync.Once
+	exposed    []*exposed
+	byBehavior map[*spec.Behavior]*exposed
 }
 
 // Op is one consumed operation, resolved.

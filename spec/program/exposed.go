@@ -1,0 +1,98 @@
+package program
+
+import (
+	"slices"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+// exposed is one element of the document's exposes and aggregates,
+// compiled when the program is: what lint and every adapter read.
+type exposed struct {
+	// what names the element in diagnostics ("MCP tool `x`").
+	what string
+	// inputs are the names the element's caller can supply: its declared
+	// inputs and the placeholders of its path or URI.
+	inputs []string
+	b      *spec.Behavior
+	el     *Element
+	err    error
+}
+
+// exposes returns the compiled exposed elements, compiling them on the
+// first call.
+func (p *Program) exposes() []*exposed {
+	p.exposeOnce.Do(func() { p.compileExposes(p.Cap) })
+	return p.exposed
+}
+
+// compileExposes compiles every REST operation, MCP tool, dynamic MCP
+// resource and aggregate function of the document, in document order.
+func (p *Program) compileExposes(c *spec.Capability) {
+	p.byBehavior = map[*spec.Behavior]*exposed{}
+	add := func(what, name, desc, ns string, inputs []*spec.ExposedParam, path string, b *spec.Behavior) {
+		x := &exposed{what: what, inputs: append(paramNames(inputs), templateNames(path)...), b: b}
+		x.el, x.err = p.CompileElement(name, desc, ns, inputs, b)
+		p.exposed = append(p.exposed, x)
+		p.byBehavior[b] = x
+	}
+	for _, x := range c.Exposes {
+		switch x.Type {
+		case "rest":
+			for _, r := range x.Resources {
+				for _, o := range r.Operations {
+					full := spec.JoinPath(r.Path, o.Path)
+					name := o.Name
+					if name == "" {
+						name = o.Method + " " + full
+					}
+					add("REST operation `"+name+"`", o.Name, o.Description, x.Namespace,
+						MergeParams(x.InputParameters, r.InputParameters, o.InputParameters), full, &o.Behavior)
+				}
+			}
+		case "mcp":
+			for _, t := range x.Tools {
+				add("MCP tool `"+t.Name+"`", t.Name, t.Description, x.Namespace, t.InputParameters, "", &t.Behavior)
+			}
+			for _, r := range x.MCPResources {
+				if r.Location == "" {
+					add("MCP resource `"+r.Name+"`", r.Name, r.Description, x.Namespace, nil, r.URI, &r.Behavior)
+				}
+			}
+		}
+	}
+	for _, g := range c.Aggregates {
+		for _, f := range g.Functions {
+			add("aggregate function `"+f.Name+"`", f.Name, f.Description, g.Namespace, f.InputParameters, "", &f.Behavior)
+		}
+	}
+}
+
+// Element returns the compiled element whose behaviour is b (a REST
+// operation's, an MCP tool's or dynamic resource's, an aggregate
+// function's), or the error that keeps it from being served: its first
+// element error, or a call or call step that cannot be resolved.
+func (p *Program) Element(b *spec.Behavior) (*Element, error) {
+	p.exposes()
+	x := p.byBehavior[b]
+	if x == nil {
+		return nil, spec.Errorf(spec.KindInternal, "the element is not part of the compiled capability")
+	}
+	return x.el, x.err
+}
+
+// MergeParams merges the inputs of a REST adapter, resource and operation:
+// a later level replaces an input of the same name in place.
+func MergeParams(levels ...[]*spec.ExposedParam) []*spec.ExposedParam {
+	var out []*spec.ExposedParam
+	for _, l := range levels {
+		for _, q := range l {
+			if i := slices.IndexFunc(out, func(o *spec.ExposedParam) bool { return o.Name == q.Name }); i >= 0 {
+				out[i] = q
+				continue
+			}
+			out = append(out, q)
+		}
+	}
+	return out
+}
