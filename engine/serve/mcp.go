@@ -612,10 +612,6 @@ func (p *uriPattern) match(uri string) (map[string]string, bool) {
 	return out, true
 }
 
-// matchURI matches a concrete URI against a template whose {param}
-// placeholders match one segment each.
-func matchURI(tmpl, uri string) (map[string]string, bool) { return compileURI(tmpl).match(uri) }
-
 // staticDir resolves a file:// location against the capability's
 // directory.
 func (s *Server) staticDir(loc string) (string, error) {

@@ -26,6 +26,9 @@ type catalog struct {
 	values map[string]map[string][]string
 	// handlers are the tool handlers by name, for the HTTP fast path.
 	handlers map[string]mcp.ToolHandler
+	// patterns are the compiled URI templates of templates, by template,
+	// for resources/subscribe.
+	patterns map[string]*uriPattern
 }
 
 // ordered is a list of features in insertion order; adding a feature
@@ -118,6 +121,10 @@ func (c *catalog) addTemplate(srv *mcp.Server, t *mcp.ResourceTemplate, h mcp.Re
 		return err
 	}
 	c.templates.add(t.URITemplate, t)
+	if c.patterns == nil {
+		c.patterns = map[string]*uriPattern{}
+	}
+	c.patterns[t.URITemplate] = compileURI(t.URITemplate)
 	return nil
 }
 
@@ -291,7 +298,7 @@ func (c *catalog) serves(uri string) bool {
 			}
 			continue
 		}
-		if _, ok := matchURI(tmpl, uri); ok {
+		if _, ok := c.patterns[tmpl].match(uri); ok {
 			return true
 		}
 	}
