@@ -446,18 +446,27 @@ func declaredOrder(out *program.Output, v any) any {
 	return v
 }
 
-// orderedObject builds the object of keys and vals with the declared
-// properties first, in declaration order.
+// orderedObject builds the object of keys and vals (distinct keys) with
+// the declared properties first, in declaration order; each member is
+// placed once, in time linear in the number of members.
 func orderedObject(props []*program.Output, keys []string, vals []any) *jsonv.Object {
 	o := &jsonv.Object{Keys: make([]string, 0, len(keys)), Vals: make([]any, 0, len(keys))}
+	at := make(map[string]int, len(keys))
+	for i, k := range keys {
+		at[k] = i
+	}
+	placed := make([]bool, len(keys))
 	for _, p := range props {
-		if i := slices.Index(keys, p.Name); i >= 0 {
-			o.Set(p.Name, declaredOrder(p, vals[i]))
+		if i, ok := at[p.Name]; ok && !placed[i] {
+			placed[i] = true
+			o.Keys = append(o.Keys, p.Name)
+			o.Vals = append(o.Vals, declaredOrder(p, vals[i]))
 		}
 	}
 	for i, k := range keys {
-		if _, done := o.Get(k); !done {
-			o.Set(k, vals[i])
+		if !placed[i] {
+			o.Keys = append(o.Keys, k)
+			o.Vals = append(o.Vals, vals[i])
 		}
 	}
 	return o
