@@ -18,23 +18,6 @@ import (
 	"github.com/naftiko/naftiko/spec"
 )
 
-// referenceDir is ../shared/reference beside the repository: skipped when
-// absent, a failure when env CI is set (CI provides it).
-func referenceDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs("../../../shared/reference")
-	if err == nil {
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("the reference tutorial is missing at %s (CI provides ../shared/reference)", dir)
-	}
-	t.Skipf("no reference tutorial at %s", dir)
-	return ""
-}
-
 // portLine is an adapter's port in the tutorial's files.
 var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
 
@@ -46,7 +29,7 @@ var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
 // Microcks-like fake of the backends — and checks what clients get back
 // and what reaches the backends.
 func TestTutorialThroughServe(t *testing.T) {
-	ref := referenceDir(t)
+	ref := enginetest.ReferenceDir(t)
 	dir := t.TempDir()
 	err := filepath.WalkDir(filepath.Join(ref, "tutorial"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/naftiko/naftiko/engine/enginetest"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -19,7 +20,7 @@ import (
 // as its SkillIntegrationTest serves it, with the skill's location moved
 // to a temporary directory.
 func TestSkillAdapterFixture(t *testing.T) {
-	c, err := spec.LoadFile(filepath.Join(referenceDir(t), "fixtures", "skill-capability.yaml"))
+	c, err := spec.LoadFile(filepath.Join(enginetest.ReferenceDir(t), "fixtures", "skill-capability.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/naftiko/naftiko/engine/enginetest"
 	"github.com/naftiko/naftiko/spec"
 )
 
@@ -41,7 +42,7 @@ const mockHost = "http://localhost:8080"
 // tests do.
 func startTutorial(t *testing.T, n int, withAuth bool) *tutorial {
 	t.Helper()
-	dir := referenceDir(t)
+	dir := enginetest.ReferenceDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "tutorial", fmt.Sprintf("step-%d-*.yml", n)))
 	if len(files) != 1 {
 		t.Fatalf("step %d: %d files", n, len(files))

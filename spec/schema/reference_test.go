@@ -6,26 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/naftiko/naftiko/engine/enginetest"
 	"github.com/naftiko/naftiko/spec"
 )
-
-// referenceDir is the reference engine's tutorial and fixtures
-// (../shared/reference from the repository root). Tests skip when it is
-// absent, and fail when env CI is set, since CI provides it.
-func referenceDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs("../../../shared/reference")
-	if err == nil {
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("the reference tutorial and fixtures are missing at %s (CI provides ../shared/reference)", dir)
-	}
-	t.Skipf("no reference tutorial at %s", dir)
-	return ""
-}
 
 // counts returns the errors (fatal included) and the diagnostics of the
 // rules that mean "naftiko does not understand this shape". A missing field
@@ -49,7 +32,7 @@ func counts(ds []spec.Diagnostic) (errs int, shape []spec.Diagnostic) {
 // validates with 0 errors and no unknown-field, wrong-kind or schema
 // diagnostics.
 func TestReferenceTutorialValidates(t *testing.T) {
-	dir := referenceDir(t)
+	dir := enginetest.ReferenceDir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "tutorial", "step-*.yml"))
 	if len(files) != 11 {
 		t.Fatalf("%d tutorial steps, want 11", len(files))
@@ -75,7 +58,7 @@ var fragmentFixtures = map[string]bool{
 // unresolved calls) and the files invalid on purpose (refused with the
 // reason the reference gives, see TestReferenceFixturesRefused).
 func TestReferenceFixturesLoad(t *testing.T) {
-	dir := filepath.Join(referenceDir(t), "fixtures")
+	dir := filepath.Join(enginetest.ReferenceDir(t), "fixtures")
 	var n int
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
@@ -113,7 +96,7 @@ func TestReferenceFixturesLoad(t *testing.T) {
 // TestReferenceFixturesRefused: the fixtures invalid on purpose are
 // refused for the reason the reference's tests give.
 func TestReferenceFixturesRefused(t *testing.T) {
-	dir := filepath.Join(referenceDir(t), "fixtures")
+	dir := filepath.Join(enginetest.ReferenceDir(t), "fixtures")
 	// aggregate-invalid-ref.yaml: the reference fails fast on the unknown ref.
 	ds := ValidateFile(filepath.Join(dir, "aggregates", "aggregate-invalid-ref.yaml"), ValidateOptions{})
 	wantDiag(t, ds, spec.SeverityError, "call-unresolved", "`ref: unknown.nonexistent` names no aggregate function")
@@ -155,7 +138,7 @@ func wantDiag(t *testing.T, ds []spec.Diagnostic, sev spec.Severity, rule, msg s
 // exposes, with an alias) loads with 0 errors, and the imported exposes
 // call the consumed operation of the importing document.
 func TestReferenceFixturesImported(t *testing.T) {
-	dir := filepath.Join(referenceDir(t), "fixtures", "imports")
+	dir := filepath.Join(enginetest.ReferenceDir(t), "fixtures", "imports")
 	doc := `ikanos: "1.0.0-beta5"
 capability:
   consumes:
