@@ -108,6 +108,9 @@ func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRe
 		return nil, err
 	}
 	if fr.Path != "" {
+		if err := checkForwardPath(fr.Path); err != nil {
+			return nil, err
+		}
 		path := strings.TrimRight(u.EscapedPath(), "/") + "/" + fr.Path
 		u.RawPath = ""
 		if dec, err := url.PathUnescape(path); err == nil {
@@ -115,6 +118,9 @@ func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRe
 		} else {
 			u.Path = path
 		}
+	}
+	if strings.ContainsFunc(fr.RawQuery, func(r rune) bool { return r == '#' || r <= ' ' || r == 0x7f }) {
+		return nil, &spec.Error{Kind: spec.KindUsage, Msg: "the forwarded query " + quote(fr.RawQuery) + " has a space, control character or #; nothing was sent"}
 	}
 	var qb strings.Builder
 	qb.WriteString(u.RawQuery)
@@ -155,6 +161,24 @@ func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRe
 	pr.URL = u.String()
 	pr.envRefs = s.envRefs
 	return pr, nil
+}
+
+// checkForwardPath refuses a forwarded path that is not validly
+// percent-encoded (it would be sent re-encoded, not as it came) or that
+// has a "." or ".." segment, written plainly or encoded: an upstream that
+// resolves dot segments would answer from outside the namespace's base
+// path.
+func checkForwardPath(p string) error {
+	for _, seg := range strings.Split(p, "/") {
+		dec, err := url.PathUnescape(seg)
+		if err != nil {
+			return &spec.Error{Kind: spec.KindUsage, Msg: "the forwarded path " + quote(p) + " is not validly percent-encoded; nothing was sent"}
+		}
+		if dec == "." || dec == ".." {
+			return &spec.Error{Kind: spec.KindUsage, Msg: "the forwarded path " + quote(p) + " has a " + quote(dec) + " segment, which would leave the namespace's base path; nothing was sent"}
+		}
+	}
+	return nil
 }
 
 // planErr is the spec error of an operation whose element errors forbid

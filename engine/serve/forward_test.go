@@ -172,3 +172,27 @@ func TestForwardRefusesBeforeSending(t *testing.T) {
 		t.Errorf("%d requests reached the upstream", n)
 	}
 }
+
+// TestForwardStaysBelowTheBasePath: a dot segment, plain or encoded, is
+// refused with 400; the upstream sees nothing. (A path that is not
+// validly percent-encoded never reaches a handler: net/http answers 400;
+// engine.Forward refuses it too, see engine's tests.)
+func TestForwardStaysBelowTheBasePath(t *testing.T) {
+	up, seen := recorder(t)
+	h := forwardServer(t, up.URL, "API_TOKEN", "tok")
+	for _, target := range []string{"/fwd/a/%2e%2e/%2E%2E/admin", "/fwd/%2e/x", "/fwd/a/../b"} {
+		status, body, _ := do(t, h, "GET", target, "")
+		if status != http.StatusBadRequest || !strings.Contains(body, "nothing was sent") {
+			t.Errorf("%s: %d %s", target, status, body)
+		}
+	}
+	if n := len(seen()); n != 0 {
+		t.Errorf("%d requests reached the upstream", n)
+	}
+	if status, _, _ := do(t, h, "GET", "/fwd/a.b/..c/%2e.d", ""); status != http.StatusAccepted {
+		t.Errorf("names with dots that are not dot segments: %d", status)
+	}
+	if r := seen(); len(r) != 1 || r[0].URI != "/v1/a.b/..c/%2e.d?tenant=acme" {
+		t.Errorf("sent %+v", r)
+	}
+}

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/naftiko/naftiko/spec"
+)
+
+const forwardFuzzDoc = `naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - type: http
+    namespace: f
+    baseUri: https://f.example.com/base
+    inputParameters:
+    - {name: tenant, in: query, value: acme}
+    - {name: X-Version, in: header, value: '2'}
+    resources:
+    - {name: r, path: /r, operations: [{name: op}]}
+`
+
+// TestForwardRefuses: what a forward cannot send as it came is refused
+// before anything is sent, with usage errors; an unknown namespace too.
+func TestForwardRefuses(t *testing.T) {
+	e, err := New(parse(t, forwardFuzzDoc), WithLookup(env(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ns   string
+		fr   ForwardRequest
+		want string
+	}{
+		{"g", ForwardRequest{Method: "GET"}, "usage: the capability consumes no namespace g"},
+		{"f", ForwardRequest{Method: "GET", Path: "a/%zz"}, "usage: f.(forward): the forwarded path \"a/%zz\" is not validly percent-encoded; nothing was sent"},
+		{"f", ForwardRequest{Method: "GET", Path: "a/%2E%2e/b"}, "usage: f.(forward): the forwarded path \"a/%2E%2e/b\" has a \"..\" segment, which would leave the namespace's base path; nothing was sent"},
+		{"f", ForwardRequest{Method: "GET", RawQuery: "a=1#frag"}, "usage: f.(forward): the forwarded query \"a=1#frag\" has a space, control character or #; nothing was sent"},
+		{"f", ForwardRequest{Method: "GET", Header: http.Header{"X-A": {"a\nb"}}}, "request: f.(forward): header X-A contains a CR, LF or NUL character; nothing was sent"},
+	} {
+		_, err := e.Forward(context.Background(), tc.ns, tc.fr)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%+v:\n got %v\nwant %s", tc.fr, err, tc.want)
+		}
+	}
+}
+
+// FuzzForward checks that any forwarded path, query and header value give
+// either a usage or request error, or a request below the base path with
+// no dot segment, the query as it came followed by the namespace's own
+// pairs, and no header value holding CR, LF or NUL.
+func FuzzForward(f *testing.F) {
+	for _, s := range [][3]string{
+		{"a/b", "x=1&y=2", "v"},
+		{"%2e%2e/admin", "q=%zz", "a\r\nb"},
+		{"a%2Fb/c", "", ""},
+		{"./x", "a#b", "\x00"},
+		{"é/ü", "k=é", "é"},
+		{"a//b", "=&=", " "},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	c, err := spec.Parse([]byte(forwardFuzzDoc), "fuzz.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	e, err := New(c, WithLookup(env(nil)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	op := e.prog.Forward("f")
+	f.Fuzz(func(t *testing.T, path, query, h string) {
+		pr, err := e.prepareForward(context.Background(), op, ForwardRequest{Method: "POST", Path: path, RawQuery: query,
+			Header: http.Header{"X-Caller": {h}}})
+		if err != nil {
+			var se *spec.Error
+			if !errors.As(err, &se) || (se.Kind != spec.KindUsage && se.Kind != spec.KindRequest) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		u, err := url.Parse(pr.URL)
+		if err != nil {
+			t.Fatalf("built URL %q does not parse: %v", pr.URL, err)
+		}
+		if u.Host != "f.example.com" || u.Fragment != "" || !strings.HasPrefix(u.EscapedPath(), "/base") {
+			t.Fatalf("URL %q left the namespace's base", pr.URL)
+		}
+		for _, seg := range strings.Split(strings.TrimPrefix(u.Path, "/base"), "/") {
+			if seg == "." || seg == ".." {
+				t.Fatalf("URL %q has a dot segment", pr.URL)
+			}
+		}
+		want := "tenant=acme"
+		if query != "" {
+			want = query + "&" + want
+		}
+		if u.RawQuery != want {
+			t.Fatalf("query %q, want %q", u.RawQuery, want)
+		}
+		for name, vs := range pr.Header {
+			for _, v := range vs {
+				if strings.ContainsAny(v, "\r\n\x00") {
+					t.Fatalf("header %s value %q accepted", name, v)
+				}
+			}
+		}
+		if pr.Header.Get("X-Version") != "2" {
+			t.Fatalf("the namespace's header is missing: %v", pr.Header)
+		}
+	})
+}
