@@ -13,6 +13,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/naftiko/naftiko/spec"
 )
 
 // TracerName is the instrumentation scope of the spans naftiko records.
@@ -48,6 +50,19 @@ const (
 // resendKey carries, in the context of one Send, how many requests it
 // has made so far (http.request.resend_count counts the rest).
 type resendKey struct{}
+
+// EndSpan ends a span naftiko started around a call or a step (naftiko.run,
+// a server request, a step): when err is not nil it first records the
+// error's kind as error.type and its message, which the engine has
+// redacted, as the span's error status.
+func EndSpan(span trace.Span, err error) {
+	if err != nil {
+		se := spec.AsError(err)
+		span.SetAttributes(attribute.String("error.type", se.Kind.String()))
+		span.SetStatus(codes.Error, se.Msg)
+	}
+	span.End()
+}
 
 // traceSend prepares ctx for the spans of one Send.
 func (e *Engine) traceSend(ctx context.Context) context.Context {

@@ -5,8 +5,6 @@ import (
 	"os"
 	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
@@ -58,12 +56,5 @@ func runSpan(ctx context.Context, tr *telemetry.Tracing, op *engine.Operation) (
 	}
 	ctx, span := tr.Provider.Tracer(engine.TracerName).Start(ctx, "naftiko.run",
 		trace.WithAttributes(engine.AttrNamespace.String(op.Namespace), engine.AttrOperation.String(op.FullRef)))
-	return ctx, func(err error) {
-		if err != nil {
-			se := spec.AsError(err)
-			span.SetAttributes(attribute.String("error.type", se.Kind.String()))
-			span.SetStatus(codes.Error, se.Msg)
-		}
-		span.End()
-	}
+	return ctx, func(err error) { engine.EndSpan(span, err) }
 }

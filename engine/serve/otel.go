@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/naftiko/naftiko/engine"
-	"github.com/naftiko/naftiko/spec"
 )
 
 // WithTracerProvider turns tracing on (SPEC.md §13.1): a server span per
@@ -68,14 +67,7 @@ func (s *Server) startSpan(ctx context.Context, name string, attrs ...attribute.
 		return ctx, func(error) {}
 	}
 	ctx, span := s.tracer.Start(ctx, name, trace.WithAttributes(attrs...))
-	return ctx, func(err error) {
-		if err != nil {
-			se := spec.AsError(err)
-			span.SetAttributes(attribute.String("error.type", se.Kind.String()))
-			span.SetStatus(codes.Error, se.Msg)
-		}
-		span.End()
-	}
+	return ctx, func(err error) { engine.EndSpan(span, err) }
 }
 
 // refusedSpan returns what records the server span of a request that
