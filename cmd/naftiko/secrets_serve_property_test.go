@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/naftiko/naftiko/binder"
 )
 
 // TestServeSecretsNeverPrinted is the serve half of the promise of
@@ -176,11 +178,30 @@ func toolErrors(t *testing.T, where string, cs *mcp.ClientSession, check func(wh
 // startServe runs the command line args (a serve command) until use
 // returns, then cancels it as SIGINT would and returns its stderr. use is
 // given addr, which returns the address ("127.0.0.1:port") the adapter of
-// a namespace listens on, read from serve's "serving" log line; addr fails
-// the test at once, with serve's stderr, if serve has exited instead.
+// a namespace listens on (see served.addr).
 func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCloser, args []string, use func(addr func(ns string) string)) string {
 	t.Helper()
-	var errb lockedBuffer
+	srv := serveInBackground(t, sc.provs, stdin, stdout, args)
+	use(srv.addr)
+	return srv.stop()
+}
+
+// served is a serve command running in the background of a test.
+type served struct {
+	t      *testing.T
+	args   []string
+	errb   *lockedBuffer
+	cancel context.CancelFunc
+	done   chan int
+	once   sync.Once
+	out    string
+}
+
+// serveInBackground runs the command line args (a serve command) with
+// the given providers and streams (nil: empty stdin, stdout discarded)
+// until stop, or until the test ends.
+func serveInBackground(t *testing.T, provs map[string]binder.Provider, stdin io.Reader, stdout io.WriteCloser, args []string) *served {
+	t.Helper()
 	var out io.Writer = io.Discard
 	if stdout != nil {
 		out = stdout
@@ -189,45 +210,54 @@ func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCl
 		stdin = strings.NewReader("")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
+	s := &served{t: t, args: args, errb: &lockedBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	go func() {
-		a := &app{stdin: &stdinOnce{r: stdin}, stdout: out, stderr: &errb, providers: sc.provs}
-		done <- a.main(ctx, args)
+		a := &app{stdin: &stdinOnce{r: stdin}, stdout: out, stderr: s.errb, providers: provs}
+		s.done <- a.main(ctx, args)
 		if stdout != nil {
 			stdout.Close()
 		}
 	}()
-	addr := func(ns string) string {
-		t.Helper()
-		deadline := time.After(10 * time.Second)
-		for {
-			if m := servingLine.FindAllStringSubmatch(errb.String(), -1); m != nil {
-				for _, l := range m {
-					if l[1] == ns {
-						return l[2]
-					}
-				}
-			}
-			select {
-			case code := <-done:
-				done <- code
-				t.Fatalf("%q exited with %d before serving %s:\n%s", args, code, ns, errb.String())
-			case <-deadline:
-				t.Fatalf("%q is not serving %s after 10s:\n%s", args, ns, errb.String())
-			case <-time.After(10 * time.Millisecond):
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+// addr returns the address ("127.0.0.1:port") the adapter of namespace ns
+// listens on, read from serve's "serving" log line; it fails the test at
+// once, with serve's stderr, if serve has exited instead.
+func (s *served) addr(ns string) string {
+	s.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		for _, l := range servingLine.FindAllStringSubmatch(s.errb.String(), -1) {
+			if l[1] == ns {
+				return l[2]
 			}
 		}
+		select {
+		case code := <-s.done:
+			s.done <- code
+			s.t.Fatalf("%q exited with %d before serving %s:\n%s", s.args, code, ns, s.errb.String())
+		case <-deadline:
+			s.t.Fatalf("%q is not serving %s after 10s:\n%s", s.args, ns, s.errb.String())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
-	func() {
-		defer cancel()
-		use(addr)
-	}()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatalf("%q did not stop after its context was cancelled:\n%s", args, errb.String())
-	}
-	return errb.String()
+}
+
+// stop cancels the command as SIGINT would, waits for it to end and
+// returns its stderr.
+func (s *served) stop() string {
+	s.once.Do(func() {
+		s.cancel()
+		select {
+		case <-s.done:
+		case <-time.After(15 * time.Second):
+			s.t.Errorf("%q did not stop after its context was cancelled:\n%s", s.args, s.errb.String())
+		}
+		s.out = s.errb.String()
+	})
+	return s.out
 }
 
 // servingLine matches serve's log line for an adapter that listens:

@@ -3,23 +3,15 @@ package main
 import (
 	"context"
 	"io"
-	"io/fs"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/naftiko/naftiko/engine/enginetest"
 	"github.com/naftiko/naftiko/spec"
 )
-
-// portLine is an adapter's port in the tutorial's files.
-var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
 
 // TestTutorialThroughServe runs the last step of the specification's
 // tutorial (step 11, every adapter: MCP with inbound bearer
@@ -29,34 +21,8 @@ var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
 // Microcks-like fake of the backends — and checks what clients get back
 // and what reaches the backends.
 func TestTutorialThroughServe(t *testing.T) {
-	ref := enginetest.ReferenceDir(t)
-	dir := t.TempDir()
-	err := filepath.WalkDir(filepath.Join(ref, "tutorial"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(filepath.Join(ref, "tutorial"), p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, portLine.ReplaceAll(b, []byte("${1}0")), 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := enginetest.NewMicrocks(filepath.Join(ref, "openapi", "naftiko-shipyard-maritime-registry-api.yaml"),
-		filepath.Join(ref, "openapi", "naftiko-shipyard-legacy-dockyard-api.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	backend := httptest.NewServer(m)
-	defer backend.Close()
-
+	dir := tutorialCopy(t)
+	m, backendURL := newMicrocks(t)
 	file := filepath.Join(dir, "step-11-shipyard-fleet-manifest.yml")
 	c, err := spec.LoadFile(file)
 	if err != nil {
@@ -65,7 +31,7 @@ func TestTutorialThroughServe(t *testing.T) {
 	args := []string{"serve", file, "--address", "127.0.0.1", "--retries", "0", "-v"}
 	for _, a := range c.Consumes {
 		if rest, ok := strings.CutPrefix(a.BaseURI.Src, "http://localhost:8080"); ok {
-			args = append(args, "--base-uri", a.Namespace+"="+backend.URL+rest)
+			args = append(args, "--base-uri", a.Namespace+"="+backendURL+rest)
 		}
 	}
 	stderr := startServe(t, secretsCase{}, nil, nil, args, func(addr func(string) string) {

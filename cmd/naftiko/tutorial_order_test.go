@@ -1,4 +1,4 @@
-package serve
+package main
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // (route.from before route.to, ship.name before ship.flag, crew fullName
 // before role), not the sorted order of a Go map.
 func TestMappingDeclarationOrder(t *testing.T) {
-	tu := startTutorial(t, 11, false)
+	tu := startTutorial(t, 11)
 	res, err := tu.session(t).CallTool(context.Background(), &mcp.CallToolParams{Name: "get-voyage-manifest",
 		Arguments: map[string]any{"voyageId": "VOY-2026-042"}})
 	if err != nil || res.IsError || len(res.Content) != 1 {

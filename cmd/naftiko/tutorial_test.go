@@ -1,4 +1,4 @@
-package serve
+package main
 
 import (
 	"bytes"
@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -20,30 +23,79 @@ import (
 )
 
 // The reference's integration tests of its tutorial (tutorial-tests/*.java),
-// ported: each step is served by naftiko against a Microcks-like fake of
-// the two backends, and every assertion of the Java test is checked over
-// the real transports (MCP over streamable HTTP with the go-sdk client,
-// REST and skills over HTTP).
+// ported: each step is served by the naftiko serve command, as a user
+// starts it, against a Microcks-like fake of the two backends
+// (engine/enginetest), and every assertion of the Java test is checked
+// over the real transports (MCP over streamable HTTP with the go-sdk
+// client, REST and skills over HTTP).
 
 // tutorial is one served step.
 type tutorial struct {
-	srv     *Server
-	backend *mockBackend
+	srv     *served
+	backend *enginetest.Microcks
 	cs      *mcp.ClientSession
 	mcpNS   string
+	// token is the MCP adapter's bearer token (shared/secrets.yaml) when
+	// it declares authentication; the go-sdk session sends it.
+	token string
 }
 
 // mockHost is where the tutorial expects Microcks.
 const mockHost = "http://localhost:8080"
 
-// startTutorial serves step n of the tutorial on free ports, with the
-// backends' base URIs rewritten to the fake (as --base-uri does). Unless
-// withAuth, inbound MCP authentication is removed, as the reference's
-// tests do.
-func startTutorial(t *testing.T, n int, withAuth bool) *tutorial {
+// tutorialCopy copies the tutorial (steps and shared/) into a fresh
+// directory with every adapter's port set to 0, so that the steps can be
+// served side by side; serve's "serving" log lines give the addresses.
+func tutorialCopy(t *testing.T) string {
 	t.Helper()
-	dir := enginetest.ReferenceDir(t)
-	files, _ := filepath.Glob(filepath.Join(dir, "tutorial", fmt.Sprintf("step-%d-*.yml", n)))
+	ref := enginetest.ReferenceDir(t)
+	src := filepath.Join(ref, "tutorial")
+	dir := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, portLine.ReplaceAll(b, []byte("${1}0")), 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// portLine is an adapter's port in the tutorial's files.
+var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
+
+// newMicrocks serves the tutorial's two backends.
+func newMicrocks(t *testing.T) (*enginetest.Microcks, string) {
+	t.Helper()
+	ref := enginetest.ReferenceDir(t)
+	m, err := enginetest.NewMicrocks(filepath.Join(ref, "openapi", "naftiko-shipyard-maritime-registry-api.yaml"),
+		filepath.Join(ref, "openapi", "naftiko-shipyard-legacy-dockyard-api.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(m)
+	t.Cleanup(ts.Close)
+	return m, ts.URL
+}
+
+// startTutorial serves step n of the tutorial with "naftiko serve FILE
+// --address 127.0.0.1 --retries 0 --base-uri NS=…" (the backends' base
+// URIs pointed at the fake) until the test ends.
+func startTutorial(t *testing.T, n int) *tutorial {
+	t.Helper()
+	dir := tutorialCopy(t)
+	files, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("step-%d-*.yml", n)))
 	if len(files) != 1 {
 		t.Fatalf("step %d: %d files", n, len(files))
 	}
@@ -51,65 +103,46 @@ func startTutorial(t *testing.T, n int, withAuth bool) *tutorial {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend := newMockBackend(t,
-		filepath.Join(dir, "openapi", "naftiko-shipyard-maritime-registry-api.yaml"),
-		filepath.Join(dir, "openapi", "naftiko-shipyard-legacy-dockyard-api.yaml"))
-	opts := []Option{WithAddress("127.0.0.1"), WithRetries(0)}
+	backend, url := newMicrocks(t)
+	args := []string{"serve", files[0], "--address", "127.0.0.1", "--retries", "0"}
 	for _, a := range c.Consumes {
 		if a.BaseURI != nil && strings.HasPrefix(a.BaseURI.Src, mockHost) {
-			opts = append(opts, WithBaseURI(a.Namespace, backend.URL+strings.TrimPrefix(a.BaseURI.Src, mockHost)))
+			args = append(args, "--base-uri", a.Namespace+"="+url+strings.TrimPrefix(a.BaseURI.Src, mockHost))
 		}
 	}
 	tu := &tutorial{backend: backend}
 	for _, x := range c.Exposes {
-		x.Port = 0
-		if x.Type == "mcp" {
-			if tu.mcpNS == "" {
-				tu.mcpNS = x.Namespace
-			}
-			if !withAuth {
-				x.Auth = nil
+		if x.Type == "mcp" && tu.mcpNS == "" {
+			tu.mcpNS = x.Namespace
+			if x.Auth != nil {
+				tu.token = "sk-mcp-YYYYYYYYYYYY" // mcp-server-token of shared/secrets.yaml
 			}
 		}
 	}
-	s, err := New(c, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := s.Start(ctx); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	tu.srv = serveInBackground(t, nil, nil, nil, args)
 	t.Cleanup(func() {
 		if tu.cs != nil {
 			tu.cs.Close()
 		}
-		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer scancel()
-		s.Shutdown(sctx)
-		cancel()
 	})
-	tu.srv = s
 	return tu
 }
 
 // url is the base URL of the adapter namespace ns.
 func (tu *tutorial) url(t *testing.T, ns string) string {
 	t.Helper()
-	a := tu.srv.Addr(ns)
-	if a == "" {
-		t.Fatalf("adapter %s is not listening", ns)
-	}
-	return "http://" + a
+	return "http://" + tu.srv.addr(ns)
 }
 
 // session connects the go-sdk client to the MCP adapter over streamable
-// HTTP.
+// HTTP, with the adapter's bearer token when it wants one.
 func (tu *tutorial) session(t *testing.T) *mcp.ClientSession {
 	t.Helper()
 	if tu.cs == nil {
 		tr := &mcp.StreamableClientTransport{Endpoint: tu.url(t, tu.mcpNS) + "/mcp"}
+		if tu.token != "" {
+			tr.HTTPClient = &http.Client{Transport: bearer{tu.token}}
+		}
 		cs, err := mcp.NewClient(&mcp.Implementation{Name: "tutorial", Version: "1"}, nil).Connect(context.Background(), tr, nil)
 		if err != nil {
 			t.Fatal(err)

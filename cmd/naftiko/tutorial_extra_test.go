@@ -1,4 +1,4 @@
-package serve
+package main
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ const shipWithCrew = `{"imo":"IMO-9321483","name":"Northern Star","type":"cargo"
 	`"crew":[{"fullName":"Erik Lindström","role":"captain"},{"fullName":"Aiko Tanaka","role":"cook"}]}`
 
 func TestTutorialStep9Aggregates(t *testing.T) {
-	tu := startTutorial(t, 9, false)
+	tu := startTutorial(t, 9)
 	tools := tu.toolsList(t)
 	wantTools(t, tools, "list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "get-ship-with-crew")
 	// ref: crew-resolver.resolve-crew-for-ship, semantics {safe, idempotent,
@@ -27,7 +27,7 @@ func TestTutorialStep9Aggregates(t *testing.T) {
 }
 
 func TestTutorialStep10RestRoutes(t *testing.T) {
-	tu := startTutorial(t, 10, false)
+	tu := startTutorial(t, 10)
 	base := tu.url(t, "shipyard-api")
 	// The REST operation reuses the aggregate function by ref.
 	status, v := httpJSON(t, http.MethodGet, base+"/ships/IMO-9321483/crew", "")
@@ -40,12 +40,12 @@ func TestTutorialStep10RestRoutes(t *testing.T) {
 	checkEq(t, status, 200, "GET /legacy/vessels")
 	checkEq(t, mustJSON(v), `[{"flag":"PA","name":"Iron Maiden","status":"laid_up","type":"bulk_carrier","vesselCode":"LEGACY-2087"}]`, "GET /legacy/vessels?status=laid_up")
 	// The legacy dockyard got its API key header.
-	reqs := tu.backend.requests()
+	reqs := tu.backend.Requests()
 	checkEq(t, reqs[len(reqs)-1].Header.Get("X-Dock-Key"), "dummy-dockyard-key", "X-Dock-Key")
 }
 
 func TestTutorialStep11FleetManifest(t *testing.T) {
-	tu := startTutorial(t, 11, false)
+	tu := startTutorial(t, 11)
 	// The consumed list-ships declares `imo-number: $.imo_number`; the
 	// exposed side shapes the decoded response, as in the reference.
 	status, v := httpJSON(t, http.MethodGet, tu.url(t, "shipyard-api")+"/ships?status=active", "")

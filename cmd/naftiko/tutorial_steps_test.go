@@ -1,4 +1,4 @@
-package serve
+package main
 
 import (
 	"net/http"
@@ -77,7 +77,7 @@ func checkSpecs(t *testing.T, ship any) {
 }
 
 func TestTutorialStep1(t *testing.T) {
-	tu := startTutorial(t, 1, false)
+	tu := startTutorial(t, 1)
 	t.Run("serverDiscoverShouldAdvertiseSupportedProtocolVersionAndCapabilities", func(t *testing.T) {
 		status, resp := rawRPC(t, tu.url(t, tu.mcpNS)+"/mcp", "server/discover", `{}`, "")
 		checkEq(t, status, 200, "server/discover status")
@@ -130,7 +130,7 @@ func stepsListAndGet(t *testing.T, tu *tutorial, listName, getName string) {
 }
 
 func TestTutorialStep2(t *testing.T) {
-	tu := startTutorial(t, 2, false)
+	tu := startTutorial(t, 2)
 	stepsListAndGet(t, tu, "listShipsWithoutFilterShouldReturnMappedShipArray", "getShipShouldResolveMustacheWithAndReturnSingleShip")
 	t.Run("listShipsFilteredByStatusShouldReturnOnlyMatchingShips", func(t *testing.T) {
 		ships := tu.callTool(t, "list-ships", map[string]any{"status": "active"}, true)
@@ -143,13 +143,13 @@ func TestTutorialStep2(t *testing.T) {
 }
 
 func TestTutorialStep3(t *testing.T) {
-	tu := startTutorial(t, 3, false)
+	tu := startTutorial(t, 3)
 	stepsListAndGet(t, tu, "listShipsWithBearerAuthShouldReturnMappedShipArray", "getShipWithBearerAuthShouldResolveMustacheAndReturnSingleShip")
 	// The registry receives the bearer token and version header the
 	// capability binds from shared/secrets.yaml.
 	t.Run("upstreamReceivesBoundBearerAndVersion", func(t *testing.T) {
 		tu.callTool(t, "list-ships", map[string]any{}, true)
-		reqs := tu.backend.requests()
+		reqs := tu.backend.Requests()
 		last := reqs[len(reqs)-1]
 		checkEq(t, last.Header.Get("Authorization"), "Bearer dummy-token", "upstream Authorization")
 		checkEq(t, last.Header.Get("Registry-Version"), "1.0.0-alpha2", "upstream Registry-Version")
@@ -159,8 +159,7 @@ func TestTutorialStep3(t *testing.T) {
 		checkEq(t, status, 200, "server/discover status")
 	})
 	t.Run("bearerAuthFromFileBindingShouldAcceptCorrectTokenAndRejectWrong", func(t *testing.T) {
-		authed := startTutorial(t, 3, true)
-		u := authed.url(t, authed.mcpNS) + "/mcp"
+		u := tu.url(t, tu.mcpNS) + "/mcp"
 		for _, c := range []struct {
 			token string
 			want  int
@@ -172,7 +171,7 @@ func TestTutorialStep3(t *testing.T) {
 }
 
 func TestTutorialStep4(t *testing.T) {
-	tu := startTutorial(t, 4, false)
+	tu := startTutorial(t, 4)
 	t.Run("toolsListShouldAdvertiseBothTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship")
 	})
@@ -193,7 +192,7 @@ func TestTutorialStep4(t *testing.T) {
 }
 
 func TestTutorialStep5(t *testing.T) {
-	tu := startTutorial(t, 5, false)
+	tu := startTutorial(t, 5)
 	t.Run("toolsListShouldAdvertiseThreeTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels")
 	})
@@ -227,7 +226,7 @@ func TestTutorialStep5(t *testing.T) {
 }
 
 func TestTutorialStep6(t *testing.T) {
-	tu := startTutorial(t, 6, false)
+	tu := startTutorial(t, 6)
 	t.Run("toolsListShouldAdvertiseFourTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "refresh-crew")
 	})
@@ -263,7 +262,7 @@ func checkShipWithCrew(t *testing.T, result any) {
 }
 
 func TestTutorialStep7(t *testing.T) {
-	tu := startTutorial(t, 7, false)
+	tu := startTutorial(t, 7)
 	t.Run("toolsListShouldAdvertiseFiveTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "get-ship-with-crew")
 	})
@@ -312,7 +311,7 @@ func checkFleetOpsDetail(t *testing.T, tu *tutorial, ns string) {
 }
 
 func TestTutorialStep8(t *testing.T) {
-	tu := startTutorial(t, 8, false)
+	tu := startTutorial(t, 8)
 	t.Run("toolsListShouldAdvertiseFiveTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "get-ship-with-crew")
 	})
@@ -331,7 +330,7 @@ func TestTutorialStep8(t *testing.T) {
 }
 
 func TestTutorialStep10(t *testing.T) {
-	tu := startTutorial(t, 10, false)
+	tu := startTutorial(t, 10)
 	t.Run("restListShipsShouldReturnShipsArray", func(t *testing.T) {
 		status, ships := httpJSON(t, http.MethodGet, tu.url(t, "shipyard-api")+"/ships", "")
 		checkEq(t, status, 200, "GET /ships must succeed")
@@ -356,7 +355,7 @@ func TestTutorialStep10(t *testing.T) {
 }
 
 func TestTutorialStep11(t *testing.T) {
-	tu := startTutorial(t, 11, false)
+	tu := startTutorial(t, 11)
 	t.Run("toolsListShouldAdvertiseSixTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels", "create-voyage",
 			"get-ship-with-crew", "get-voyage-manifest")
