@@ -12,7 +12,10 @@ import (
 	"github.com/naftiko/naftiko/binder"
 )
 
-const mask = "****"
+const mask = Mask
+
+// Mask is what stands for a secret in everything the engine prints.
+const Mask = "****"
 
 // Dump writes the request as --dry-run prints it: the request line, the
 // headers sorted by name, a blank line and the body. Secrets are masked.

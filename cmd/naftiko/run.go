@@ -258,13 +258,23 @@ func (a *app) printRequest(ctx context.Context, e *engine.Engine, op *engine.Ope
 	if err != nil {
 		return asTyped(err, op, ref)
 	}
-	write := p.Dump
-	if f.curl {
-		write = p.Curl
-		a.curlPreamble(p, envSet, f.envFiles)
+	if !f.curl {
+		if err := p.Dump(a.stdout); err != nil {
+			return outputError(err)
+		}
+		return nil
 	}
-	if err := write(a.stdout); err != nil {
+	a.curlPreamble(p, envSet, f.envFiles)
+	var b strings.Builder
+	if err := p.Curl(&b); err != nil {
 		return outputError(err)
+	}
+	if _, err := io.WriteString(a.stdout, b.String()); err != nil {
+		return outputError(err)
+	}
+	if strings.Contains(b.String(), engine.Mask) {
+		fmt.Fprintln(a.stderr, "naftiko: warning: --curl: "+engine.Mask+" stands for a secret the command cannot read from the environment "+
+			"(from a key file, a provider or --base-uri, or percent-encoded in the path); put it in before running the command")
 	}
 	return nil
 }
