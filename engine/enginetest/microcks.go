@@ -1,9 +1,3 @@
-// Package enginetest holds fakes for testing capabilities, in the manner
-// of net/http/httptest. Microcks serves OpenAPI documents the way the
-// Microcks mock server does, which is how the specification's authors
-// test their tutorial: naftiko's own tests run the tutorial against it,
-// in-process (engine/serve) and through the naftiko command
-// (cmd/naftiko). It imports nothing of naftiko.
 package enginetest
 
 import (
