@@ -3,8 +3,7 @@
 // Microcks mock server does, which is how the specification's authors
 // test their tutorial, and ReferenceDir finds their tutorial, fixtures and
 // tests beside the repository. naftiko's own tests run the tutorial
-// against it in-process (engine/serve) and through the naftiko command
-// (cmd/naftiko).
+// against it through the naftiko command (cmd/naftiko).
 //
 // It imports nothing of naftiko (spec/graph_test.go enforces it); test
 // code of any package may import it.
