@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +24,7 @@ type serveFlags struct {
 	writes    bool
 	maxResult byteSize
 	address   string
+	ports     []string
 	headers   []string
 	baseURIs  []string
 	envFiles  []string
@@ -34,7 +37,8 @@ type serveFlags struct {
 const serveLong = `Serve the exposes adapters of a capability: REST APIs, MCP servers for AI
 agents (streamable HTTP or stdio), skill catalogs (GET /skills, /skills/NAME
 and their files) and the control adapter (/health/live, /health/ready,
-/metrics), each on the address and port the document declares.
+/metrics), each on the address and port the document declares (--port
+NAMESPACE=PORT moves one; 0 picks a free port, logged at start).
 
   --mcp-stdio            serve only MCP, on stdin/stdout (for an agent that
                          starts naftiko itself); logs go to stderr.
@@ -95,6 +99,7 @@ func (a *app) newServeCmd() *cobra.Command {
 	fl.Var(&f.maxResult, "mcp-max-result", "truncate MCP tool results longer than `SIZE`")
 	fl.StringArrayVar(&f.origins, "mcp-allow-origin", nil, "let browser pages on `ORIGIN` (scheme://host[:port], or *) call MCP over HTTP (repeatable; default: the server's own origin only)")
 	fl.StringVar(&f.address, "address", "", "bind every adapter to `HOST` (default: the document's address, else 127.0.0.1)")
+	fl.StringArrayVar(&f.ports, "port", nil, "serve the adapter of a namespace on another port: `NAMESPACE=PORT`, 0 for a free one (repeatable)")
 	fl.StringArrayVar(&f.baseURIs, "base-uri", nil, "replace the baseUri: `URL` for every adapter or NAMESPACE=URL for one (repeatable)")
 	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a dotenv `PATH` first (repeatable; later files win)")
 	fl.StringArrayVarP(&f.headers, "header", "H", nil, "add a header `'Name: value'` to every upstream request (value is a {{VAR}} template)")
@@ -102,7 +107,7 @@ func (a *app) newServeCmd() *cobra.Command {
 	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retry a GET or HEAD up to `N` times after a network error or a 429, 502, 503 or 504")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every request and upstream exchange, and every load warning, on stderr")
 	_ = cmd.RegisterFlagCompletionFunc("base-uri", a.completeBaseURI)
-	for _, n := range []string{"mcp-http", "mcp-max-result", "mcp-allow-origin", "address", "header", "timeout", "retries"} {
+	for _, n := range []string{"mcp-http", "mcp-max-result", "mcp-allow-origin", "address", "port", "header", "timeout", "retries"} {
 		_ = cmd.RegisterFlagCompletionFunc(n, cobra.NoFileCompletions)
 	}
 	return cmd
@@ -136,6 +141,18 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 		serve.WithMaxResult(int(f.maxResult)),
 		serve.WithAddress(f.address),
 		serve.WithMCPAllowedOrigins(f.origins...),
+	}
+	if len(f.ports) > 0 && (f.mcpStdio || f.mcpHTTP != "") {
+		e := usageErrorf("--port applies to the document's adapters, not to --mcp-stdio or --mcp-http")
+		e.Hint = "--mcp-http takes MCP's address itself: --mcp-http 127.0.0.1:9090"
+		return e
+	}
+	for _, p := range f.ports {
+		ns, port, err := parsePortFlag(p)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, serve.WithPort(ns, port))
 	}
 	err := eachUpstreamFlag(f.headers, f.baseURIs,
 		func(name, value string) { opts = append(opts, serve.WithHeader(name, value)) },
@@ -184,4 +201,16 @@ func (a *app) serve(ctx context.Context, file string, f *serveFlags) error {
 		return err
 	}
 	return s.Run(ctx)
+}
+
+// parsePortFlag reads a --port value, NAMESPACE=PORT.
+func parsePortFlag(v string) (string, int, error) {
+	ns, p, ok := strings.Cut(v, "=")
+	n, err := strconv.Atoi(strings.TrimSpace(p))
+	if !ok || strings.TrimSpace(ns) == "" || err != nil || n < 0 || n > 65535 {
+		e := usageErrorf("--port %q: want NAMESPACE=PORT, a port from 0 to 65535", v)
+		e.Hint = "--port shipyard-tools=3101 serves that adapter on 3101; --port shipyard-tools=0 on a free port, logged at start"
+		return "", 0, e
+	}
+	return strings.TrimSpace(ns), n, nil
 }

@@ -10,30 +10,25 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/naftiko/naftiko/engine/enginetest"
 	"github.com/naftiko/naftiko/spec"
 )
 
 // TestTutorialThroughServe runs the last step of the specification's
 // tutorial (step 11, every adapter: MCP with inbound bearer
 // authentication, REST, skills) through the naftiko serve command as a
-// user starts it — the file as written except for its ports (0, read from
-// the "serving" log lines), --address 127.0.0.1 and --base-uri to a
-// Microcks-like fake of the backends — and checks what clients get back
-// and what reaches the backends.
+// user starts it — the file as written, --port NS=0 for each adapter
+// (addresses read from the "serving" log lines), --address 127.0.0.1 and
+// --base-uri to a Microcks-like fake of the backends — and checks what
+// clients get back and what reaches the backends.
 func TestTutorialThroughServe(t *testing.T) {
-	dir := tutorialCopy(t)
 	m, backendURL := newMicrocks(t)
-	file := filepath.Join(dir, "step-11-shipyard-fleet-manifest.yml")
+	file := filepath.Join(enginetest.ReferenceDir(t), "tutorial", "step-11-shipyard-fleet-manifest.yml")
 	c, err := spec.LoadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"serve", file, "--address", "127.0.0.1", "--retries", "0", "-v"}
-	for _, a := range c.Consumes {
-		if rest, ok := strings.CutPrefix(a.BaseURI.Src, "http://localhost:8080"); ok {
-			args = append(args, "--base-uri", a.Namespace+"="+backendURL+rest)
-		}
-	}
+	args := append(tutorialArgs(t, c, file, backendURL), "-v")
 	stderr := startServe(t, secretsCase{}, nil, nil, args, func(addr func(string) string) {
 		mcpURL := "http://" + addr("shipyard-tools") + "/mcp"
 		restURL := "http://" + addr("shipyard-api")
@@ -48,7 +43,8 @@ func TestTutorialThroughServe(t *testing.T) {
 		if res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("MCP without a token: %d, want 401", res.StatusCode)
 		}
-		hc := &http.Client{Transport: bearer{"sk-mcp-YYYYYYYYYYYY"}}
+		hc := mcpClient("sk-mcp-YYYYYYYYYYYY")
+		defer hc.CloseIdleConnections()
 		cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
 			&mcp.StreamableClientTransport{Endpoint: mcpURL, HTTPClient: hc}, nil)
 		if err != nil {
@@ -147,14 +143,32 @@ func TestTutorialThroughServe(t *testing.T) {
 	}
 }
 
-// bearer adds an Authorization header to every request.
-type bearer struct{ token string }
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return http.DefaultTransport.RoundTrip(r)
+// mcpClient is an HTTP client of its own for a go-sdk session, with the
+// bearer token when token is not empty. Close its idle connections before
+// the server shuts down: the SDK may dial a spare connection it never
+// uses, and http.Server.Shutdown waits up to 5 s for a new connection.
+func mcpClient(token string) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if token == "" {
+		return &http.Client{Transport: tr}
+	}
+	return &http.Client{Transport: authTransport{token: token, base: tr}}
 }
+
+// authTransport adds a bearer token to every request.
+type authTransport struct {
+	token string
+	base  *http.Transport
+}
+
+func (a authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+a.token)
+	return a.base.RoundTrip(r)
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach base.
+func (a authTransport) CloseIdleConnections() { a.base.CloseIdleConnections() }
 
 // get returns the status and body of GET url.
 func get(t *testing.T, url string) (int, string) {

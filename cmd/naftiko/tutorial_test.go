@@ -6,12 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +21,7 @@ import (
 
 // The reference's integration tests of its tutorial (tutorial-tests/*.java),
 // ported: each step is served by the naftiko serve command, as a user
-// starts it, against a Microcks-like fake of the two backends
+// starts it (the file as written), against a Microcks-like fake of the two backends
 // (engine/enginetest), and every assertion of the Java test is checked
 // over the real transports (MCP over streamable HTTP with the go-sdk
 // client, REST and skills over HTTP).
@@ -34,6 +31,7 @@ type tutorial struct {
 	srv     *served
 	backend *enginetest.Microcks
 	cs      *mcp.ClientSession
+	hc      *http.Client // the session's, its idle connections closed at the end
 	mcpNS   string
 	// token is the MCP adapter's bearer token (shared/secrets.yaml) when
 	// it declares authentication; the go-sdk session sends it.
@@ -42,38 +40,6 @@ type tutorial struct {
 
 // mockHost is where the tutorial expects Microcks.
 const mockHost = "http://localhost:8080"
-
-// tutorialCopy copies the tutorial (steps and shared/) into a fresh
-// directory with every adapter's port set to 0, so that the steps can be
-// served side by side; serve's "serving" log lines give the addresses.
-func tutorialCopy(t *testing.T) string {
-	t.Helper()
-	ref := enginetest.ReferenceDir(t)
-	src := filepath.Join(ref, "tutorial")
-	dir := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, portLine.ReplaceAll(b, []byte("${1}0")), 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// portLine is an adapter's port in the tutorial's files.
-var portLine = regexp.MustCompile(`(?m)^(\s+port:\s*)\d+`)
 
 // newMicrocks serves the tutorial's two backends.
 func newMicrocks(t *testing.T) (*enginetest.Microcks, string) {
@@ -89,13 +55,14 @@ func newMicrocks(t *testing.T) (*enginetest.Microcks, string) {
 	return m, ts.URL
 }
 
-// startTutorial serves step n of the tutorial with "naftiko serve FILE
-// --address 127.0.0.1 --retries 0 --base-uri NS=…" (the backends' base
-// URIs pointed at the fake) until the test ends.
+// startTutorial serves step n of the tutorial, the file as written, with
+// "naftiko serve FILE --address 127.0.0.1 --port NS=0 … --retries 0
+// --base-uri NS=…" (every adapter on a free port, read back from the
+// serving log lines; the backends' base URIs pointed at the fake) until
+// the test ends.
 func startTutorial(t *testing.T, n int) *tutorial {
 	t.Helper()
-	dir := tutorialCopy(t)
-	files, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("step-%d-*.yml", n)))
+	files, _ := filepath.Glob(filepath.Join(enginetest.ReferenceDir(t), "tutorial", fmt.Sprintf("step-%d-*.yml", n)))
 	if len(files) != 1 {
 		t.Fatalf("step %d: %d files", n, len(files))
 	}
@@ -104,13 +71,8 @@ func startTutorial(t *testing.T, n int) *tutorial {
 		t.Fatal(err)
 	}
 	backend, url := newMicrocks(t)
-	args := []string{"serve", files[0], "--address", "127.0.0.1", "--retries", "0"}
-	for _, a := range c.Consumes {
-		if a.BaseURI != nil && strings.HasPrefix(a.BaseURI.Src, mockHost) {
-			args = append(args, "--base-uri", a.Namespace+"="+url+strings.TrimPrefix(a.BaseURI.Src, mockHost))
-		}
-	}
 	tu := &tutorial{backend: backend}
+	tu.srv = serveInBackground(t, nil, nil, nil, tutorialArgs(t, c, files[0], url))
 	for _, x := range c.Exposes {
 		if x.Type == "mcp" && tu.mcpNS == "" {
 			tu.mcpNS = x.Namespace
@@ -119,13 +81,30 @@ func startTutorial(t *testing.T, n int) *tutorial {
 			}
 		}
 	}
-	tu.srv = serveInBackground(t, nil, nil, nil, args)
+	// Registered after the server's, so run before it stops.
 	t.Cleanup(func() {
 		if tu.cs != nil {
 			tu.cs.Close()
+			tu.hc.CloseIdleConnections()
 		}
 	})
 	return tu
+}
+
+// tutorialArgs is the serve command line of a tutorial step: every
+// adapter on a free port, on loopback, the backends at the fake.
+func tutorialArgs(t *testing.T, c *spec.Capability, file, backendURL string) []string {
+	t.Helper()
+	args := []string{"serve", file, "--address", "127.0.0.1", "--retries", "0"}
+	for _, x := range c.Exposes {
+		args = append(args, "--port", x.Namespace+"=0")
+	}
+	for _, a := range c.Consumes {
+		if a.BaseURI != nil && strings.HasPrefix(a.BaseURI.Src, mockHost) {
+			args = append(args, "--base-uri", a.Namespace+"="+backendURL+strings.TrimPrefix(a.BaseURI.Src, mockHost))
+		}
+	}
+	return args
 }
 
 // url is the base URL of the adapter namespace ns.
@@ -139,15 +118,13 @@ func (tu *tutorial) url(t *testing.T, ns string) string {
 func (tu *tutorial) session(t *testing.T) *mcp.ClientSession {
 	t.Helper()
 	if tu.cs == nil {
-		tr := &mcp.StreamableClientTransport{Endpoint: tu.url(t, tu.mcpNS) + "/mcp"}
-		if tu.token != "" {
-			tr.HTTPClient = &http.Client{Transport: bearer{tu.token}}
-		}
+		hc := mcpClient(tu.token)
+		tr := &mcp.StreamableClientTransport{Endpoint: tu.url(t, tu.mcpNS) + "/mcp", HTTPClient: hc}
 		cs, err := mcp.NewClient(&mcp.Implementation{Name: "tutorial", Version: "1"}, nil).Connect(context.Background(), tr, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tu.cs = cs
+		tu.cs, tu.hc = cs, hc
 	}
 	return tu.cs
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,6 +49,7 @@ type config struct {
 	writes     bool
 	maxResult  int
 	address    string
+	ports      map[string]int
 	mcpStdio   bool
 	mcpHTTP    string
 	stdin      io.Reader
@@ -106,6 +109,19 @@ func WithMaxResult(n int) Option {
 // instead of the document's address or 127.0.0.1.
 func WithAddress(addr string) Option {
 	return func(c *config) { c.address = addr }
+}
+
+// WithPort serves the HTTP adapter of namespace ns (REST, MCP, skill or
+// control) on port instead of the document's; 0 lets the system pick a
+// free port, which the "serving" log line and Addr report. A namespace
+// the document does not expose fails New.
+func WithPort(ns string, port int) Option {
+	return func(c *config) {
+		if c.ports == nil {
+			c.ports = map[string]int{}
+		}
+		c.ports[ns] = port
+	}
 }
 
 // WithStdio sets the streams of an MCP adapter whose transport is stdio,
@@ -263,6 +279,9 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 	for ns, u := range cfg.baseURIs {
 		eopts = append(eopts, engine.WithBaseURI(ns, u))
 	}
+	if err := checkPorts(c, &cfg); err != nil {
+		return nil, err
+	}
 	for _, h := range cfg.headers {
 		eopts = append(eopts, engine.WithHeader(h[0], h[1]))
 		t, _ := spec.ParseTemplate(h[1], spec.Pos{}, false, spec.TextTemplate)
@@ -282,6 +301,39 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 	s.binds = e.Binder()
 	s.build()
 	return s, nil
+}
+
+// checkPorts refuses a WithPort that names no HTTP adapter of the
+// document, or that comes with WithMCPStdio or WithMCPHTTP (which serve
+// no adapter of the document on its own port).
+func checkPorts(c *spec.Capability, cfg *config) error {
+	if len(cfg.ports) == 0 {
+		return nil
+	}
+	if cfg.mcpStdio || cfg.mcpHTTP != "" {
+		return &spec.Error{Kind: spec.KindUsage, Msg: "a port per namespace applies to the document's adapters, not to MCP alone on stdio or at an address"}
+	}
+	var names []string
+	for _, x := range c.Exposes {
+		if x.Type != "mcp" || x.Transport != "stdio" {
+			names = append(names, x.Namespace)
+		}
+	}
+	for _, ns := range slices.Sorted(maps.Keys(cfg.ports)) {
+		if p := cfg.ports[ns]; p < 0 || p > 65535 {
+			return spec.Errorf(spec.KindUsage, "port %d for namespace %s is outside 0–65535", p, ns)
+		}
+		if !slices.Contains(names, ns) {
+			hint := "adapters: " + strings.Join(names, ", ")
+			if len(names) == 0 {
+				hint = "the capability exposes no adapter over HTTP"
+			}
+			return &spec.Error{Kind: spec.KindUsage,
+				Msg:  "no adapter served over HTTP has namespace `" + ns + "`" + program.DidYouMean(program.Suggest(ns, names, 3)),
+				Hint: hint}
+		}
+	}
+	return nil
 }
 
 // newClient returns the shared client, its transport instrumented.
@@ -317,28 +369,7 @@ func (s *Server) build() {
 		}
 	}
 	if s.cfg.mcpStdio || s.cfg.mcpHTTP != "" {
-		var srv *mcpAdapter
-		if firstMCP != nil {
-			srv = s.newMCP(firstMCP)
-		} else {
-			srv = s.generatedMCP()
-		}
-		s.traceMCP(srv.srv)
-		u := &unit{typ: "mcp", ns: srv.ns, mcp: srv.srv, auth: nil}
-		if firstMCP != nil {
-			u.auth = firstMCP.Auth
-		}
-		if s.cfg.mcpStdio {
-			u.stdio, u.auth = true, nil
-		} else {
-			host, port, err := splitAddr(s.cfg.mcpHTTP)
-			if err != nil {
-				s.adapterErrs = append(s.adapterErrs, err)
-			}
-			u.host, u.port = host, port
-			u.handler = s.mcpHTTPHandler(srv)
-		}
-		s.units = append(s.units, u)
+		s.buildMCPOnly(firstMCP)
 		return
 	}
 	stdioSeen := false
@@ -351,6 +382,10 @@ func (s *Server) build() {
 			continue
 		}
 		u := &unit{typ: x.Type, ns: x.Namespace, host: s.bindHost(x.Address), port: x.Port, auth: x.Auth}
+		port, override := s.cfg.ports[x.Namespace]
+		if override {
+			u.port = port
+		}
 		switch x.Type {
 		case "mcp":
 			m := s.newMCP(x)
@@ -373,7 +408,7 @@ func (s *Server) build() {
 				continue
 			}
 		}
-		if !u.stdio && x.Port == 0 && !hasPortKey(x) {
+		if !u.stdio && !override && x.Port == 0 && !hasPortKey(x) {
 			s.adapterErrs = append(s.adapterErrs, &spec.Error{Kind: spec.KindSpec, Pos: x.Pos,
 				Msg:  fmt.Sprintf("%s adapter %s has no `port`", x.Type, x.Namespace),
 				Hint: "add `port: 8080` (or 0 to pick a free one)"})
@@ -381,6 +416,38 @@ func (s *Server) build() {
 		}
 		s.units = append(s.units, u)
 	}
+	s.checkPortClash()
+}
+
+// buildMCPOnly builds the one unit of --mcp-stdio or --mcp-http: the
+// document's first MCP adapter, else the generated tools.
+func (s *Server) buildMCPOnly(firstMCP *spec.Expose) {
+	var srv *mcpAdapter
+	if firstMCP != nil {
+		srv = s.newMCP(firstMCP)
+	} else {
+		srv = s.generatedMCP()
+	}
+	s.traceMCP(srv.srv)
+	u := &unit{typ: "mcp", ns: srv.ns, mcp: srv.srv, auth: nil}
+	if firstMCP != nil {
+		u.auth = firstMCP.Auth
+	}
+	if s.cfg.mcpStdio {
+		u.stdio, u.auth = true, nil
+	} else {
+		host, port, err := splitAddr(s.cfg.mcpHTTP)
+		if err != nil {
+			s.adapterErrs = append(s.adapterErrs, err)
+		}
+		u.host, u.port = host, port
+		u.handler = s.mcpHTTPHandler(srv)
+	}
+	s.units = append(s.units, u)
+}
+
+// checkPortClash reports two units on one fixed port.
+func (s *Server) checkPortClash() {
 	seen := map[int]*unit{}
 	for _, u := range s.units {
 		if u.stdio || u.port == 0 {
