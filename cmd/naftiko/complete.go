@@ -138,6 +138,28 @@ func completeAtPath(lead, partial string) ([]cobra.Completion, cobra.ShellCompDi
 // completeBaseURI completes --base-uri with NAMESPACE= for each consumed
 // adapter of FILE.
 func (a *app) completeBaseURI(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return completeNamespaces(args, toComplete, func(c *spec.Capability) (ns []string) {
+		for _, ad := range c.Consumes {
+			ns = append(ns, ad.Namespace)
+		}
+		return ns
+	})
+}
+
+// completePort completes --port with the namespaces of the document's
+// exposes adapters, followed by "=".
+func (a *app) completePort(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return completeNamespaces(args, toComplete, func(c *spec.Capability) (ns []string) {
+		for _, x := range c.Exposes {
+			ns = append(ns, x.Namespace)
+		}
+		return ns
+	})
+}
+
+// completeNamespaces offers "NS=" for the namespaces names lists in the
+// document args[0], those starting with toComplete.
+func completeNamespaces(args []string, toComplete string, names func(*spec.Capability) []string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	if len(args) < 1 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -146,8 +168,8 @@ func (a *app) completeBaseURI(cmd *cobra.Command, args []string, toComplete stri
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, ad := range c.Consumes {
-		v := ad.Namespace + "="
+	for _, ns := range names(c) {
+		v := ns + "="
 		if strings.HasPrefix(v, toComplete) && !slices.Contains(out, v) {
 			out = append(out, v)
 		}

@@ -107,7 +107,8 @@ func (a *app) newServeCmd() *cobra.Command {
 	fl.IntVar(&f.retries, "retries", engine.DefaultRetries, "retry a GET or HEAD up to `N` times after a network error or a 429, 502, 503 or 504")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every request and upstream exchange, and every load warning, on stderr")
 	_ = cmd.RegisterFlagCompletionFunc("base-uri", a.completeBaseURI)
-	for _, n := range []string{"mcp-http", "mcp-max-result", "mcp-allow-origin", "address", "port", "header", "timeout", "retries"} {
+	_ = cmd.RegisterFlagCompletionFunc("port", a.completePort)
+	for _, n := range []string{"mcp-http", "mcp-max-result", "mcp-allow-origin", "address", "header", "timeout", "retries"} {
 		_ = cmd.RegisterFlagCompletionFunc(n, cobra.NoFileCompletions)
 	}
 	return cmd
