@@ -421,7 +421,7 @@ func (a *app) checkCallerInputs(op *engine.Operation, hasBody bool, given []stri
 		}
 		seen[name] = true
 		for _, in := range op.Inputs {
-			if in.Name != name || in.In != "path" || op.Source.URLUses(name) {
+			if in.Name != name || !in.Unsent {
 				continue
 			}
 			msg := fmt.Sprintf("--param %s: the path %s has no {%s} placeholder, so the value is not sent", name, op.Path, name)

@@ -219,6 +219,7 @@ func (op *Op) index() {
 		if in.In == "" {
 			in.In = "template"
 		}
+		in.Unsent = in.In == "path" && !op.Source.URLUses(n)
 		op.Inputs = append(op.Inputs, in)
 	}
 	op.CallerBody = callerBody(op)

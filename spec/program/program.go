@@ -113,6 +113,10 @@ type Input struct {
 	Type        string
 	Description string
 	Required    bool
+	// Unsent is set on an `in: path` input that no placeholder of the
+	// operation's base URI or paths takes: a value given for it is not
+	// sent.
+	Unsent bool
 }
 
 // InputParams returns the merged parameters a caller input of that name

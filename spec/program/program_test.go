@@ -182,3 +182,43 @@ capability:
 		t.Errorf("inputs = %+v, want only the required id", op.Inputs)
 	}
 }
+
+// TestUnsentPathInput: an `in: path` input that no placeholder of the
+// base URI or paths takes is marked Unsent (the CLI warns, and --strict
+// refuses, when a value is given for it); a placed one, a baseUri one and
+// a query input are not.
+func TestUnsentPathInput(t *testing.T) {
+	c, err := spec.Parse([]byte(`naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - type: http
+    namespace: s
+    baseUri: https://s.test/{tenant}
+    inputParameters:
+    - {name: tenant, in: path}
+    resources:
+    - name: things
+      path: /things/{id}
+      operations:
+      - name: get
+        inputParameters:
+        - {name: id, in: path}
+        - {name: thing_id, in: path}
+        - {name: q, in: query}
+`), "doc.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := program.Compile(c).Resolve("get")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, in := range op.Inputs {
+		got[in.Name] = in.Unsent
+	}
+	want := map[string]bool{"tenant": false, "id": false, "thing_id": true, "q": false}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("unsent = %v, want %v", got, want)
+	}
+}
