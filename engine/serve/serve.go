@@ -193,15 +193,14 @@ func WithShutdownTimeout(d time.Duration) Option {
 // or streamable HTTP) and control. Build it with New; start it with Run,
 // or with Start and Shutdown. It is safe for concurrent use.
 type Server struct {
-	cap     *spec.Capability
-	eng     *engine.Engine
-	prog    *program.Program
-	binds   *binder.Binder
-	client  *http.Client
-	log     *slog.Logger
-	m       *metrics
-	cfg     config
-	headers []extraHeader
+	cap    *spec.Capability
+	eng    *engine.Engine
+	prog   *program.Program
+	binds  *binder.Binder
+	client *http.Client
+	log    *slog.Logger
+	m      *metrics
+	cfg    config
 	// sdkLog is the MCP SDK's logger: warnings and errors only unless
 	// debug logging is on.
 	sdkLog  *slog.Logger
@@ -220,11 +219,6 @@ type Server struct {
 	errc    chan error
 	stdioCh chan struct{}
 	cancel  context.CancelFunc
-}
-
-type extraHeader struct {
-	name  string
-	value *spec.Template
 }
 
 // unit is one served adapter: an HTTP listener, or the stdio MCP loop.
@@ -284,8 +278,6 @@ func New(c *spec.Capability, opts ...Option) (*Server, error) {
 	}
 	for _, h := range cfg.headers {
 		eopts = append(eopts, engine.WithHeader(h[0], h[1]))
-		t, _ := spec.ParseTemplate(h[1], spec.Pos{}, false, spec.TextTemplate)
-		s.headers = append(s.headers, extraHeader{name: http.CanonicalHeaderKey(strings.TrimSpace(h[0])), value: t})
 	}
 	eopts = append(eopts, s.tracingOptions()...)
 	eopts = append(eopts, cfg.engineOpts...)
