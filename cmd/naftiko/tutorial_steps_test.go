@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -46,17 +47,8 @@ func checkCreateVoyageSchema(t *testing.T, tool map[string]any) {
 	checkInput(t, tool, "cargoIds", "array", false)
 	req := required(tool)
 	for _, f := range []string{"shipImo", "departurePort", "arrivalPort", "departureDate", "arrivalDate"} {
-		check(t, contains(req, f), "%q must appear in required %v", f, req)
+		check(t, slices.Contains(req, f), "%q must appear in required %v", f, req)
 	}
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkSpecs: the nested specs object of steps 4 and 5.
@@ -74,6 +66,77 @@ func checkSpecs(t *testing.T, ship any) {
 		check(t, has(specs, f), "specs must have %q", f)
 		check(t, isNumber(path(specs, f)), "%q must be a number: %v", f, path(specs, f))
 	}
+}
+
+// shipSchemas: the list-ships and get-ship input schema tests of steps 2
+// to 5.
+func shipSchemas(t *testing.T, tu *tutorial) {
+	t.Run("listShipsInputSchemaShouldDeclareOptionalStatusParameter", func(t *testing.T) {
+		checkInput(t, tu.toolsList(t)[0], "status", "string", false)
+	})
+	t.Run("getShipInputSchemaShouldDeclareRequiredImoParameter", func(t *testing.T) {
+		checkInput(t, tu.toolsList(t)[1], "imo", "string", true)
+	})
+}
+
+// flatShipsAndSpecs: the list-ships and get-ship tests of steps 4 and 5.
+func flatShipsAndSpecs(t *testing.T, tu *tutorial) {
+	t.Run("listShipsShouldReturnMappedFlatFields", func(t *testing.T) {
+		ships := tu.callTool(t, "list-ships", map[string]any{}, true)
+		check(t, isArray(ships) && len(asList(ships)) > 0, "list-ships must return a non-empty array")
+		checkShipSummary(t, path(ships, 0))
+	})
+	t.Run("getShipShouldReturnFlatFieldsAndNestedSpecsObject", func(t *testing.T) {
+		checkSpecs(t, tu.callTool(t, "get-ship", map[string]any{"imo": "IMO-9321483"}, true))
+	})
+}
+
+// createVoyageTests: the create-voyage tests of steps 6 and 8.
+func createVoyageTests(t *testing.T, tu *tutorial) {
+	t.Run("createVoyageInputSchemaShouldDeclareRequiredFields", func(t *testing.T) {
+		checkCreateVoyageSchema(t, tu.toolsList(t)[3])
+	})
+	t.Run("createVoyageShouldReturnMappedVoyageObject", func(t *testing.T) {
+		checkVoyage(t, tu.callTool(t, "create-voyage", voyageArgs, true))
+	})
+}
+
+// skillTests: the skill catalog tests of steps 8 and 10. GET /skills
+// lists the fleet-ops and voyage-ops groups; GET /skills/fleet-ops has 4
+// derived tools invoked over MCP on shipyard-tools.
+func skillTests(t *testing.T, tu *tutorial) {
+	t.Run("skillCatalogShouldExposeFleetAndVoyageGroups", func(t *testing.T) {
+		status, catalog := httpJSON(t, http.MethodGet, tu.url(t, "shipyard-skills")+"/skills", "")
+		checkEq(t, status, 200, "GET /skills must succeed")
+		checkEq(t, text(path(catalog, "count")), "2", "the skill expose must declare 2 skill groups")
+		var names []string
+		for _, s := range asList(path(catalog, "skills")) {
+			names = append(names, text(path(s, "name")))
+		}
+		check(t, slices.Contains(names, "fleet-ops"), "catalog must include fleet-ops: %v", names)
+		check(t, slices.Contains(names, "voyage-ops"), "catalog must include voyage-ops: %v", names)
+	})
+	t.Run("fleetOpsSkillDetailShouldExposeDerivedMcpInvocationRefs", func(t *testing.T) {
+		for _, tool := range skillTools(t, tu, "fleet-ops", 4) {
+			checkEq(t, text(path(tool, "type")), "derived", "fleet-ops tools should be derived")
+			checkEq(t, text(path(tool, "invocationRef", "targetNamespace")), "shipyard-tools", "invocationRef.targetNamespace")
+			checkEq(t, text(path(tool, "invocationRef", "mode")), "mcp", "invocationRef.mode")
+			check(t, !blank(path(tool, "invocationRef", "action")), "invocation action must be present")
+		}
+	})
+}
+
+// skillTools gets GET /skills/NAME of shipyard-skills, checks its name and
+// that it lists n tools, and returns them.
+func skillTools(t *testing.T, tu *tutorial, name string, n int) []any {
+	t.Helper()
+	status, detail := httpJSON(t, http.MethodGet, tu.url(t, "shipyard-skills")+"/skills/"+name, "")
+	checkEq(t, status, 200, "GET /skills/"+name+" must succeed")
+	checkEq(t, text(path(detail, "name")), name, "name")
+	tools := path(detail, "tools")
+	check(t, isArray(tools), "%s detail must contain a tools array", name)
+	checkEq(t, len(asList(tools)), n, name+" tools")
+	return asList(tools)
 }
 
 func TestTutorialStep1(t *testing.T) {
@@ -107,12 +170,7 @@ func stepsListAndGet(t *testing.T, tu *tutorial, listName, getName string) {
 	t.Run("toolsListShouldAdvertiseBothTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship")
 	})
-	t.Run("listShipsInputSchemaShouldDeclareOptionalStatusParameter", func(t *testing.T) {
-		checkInput(t, tu.toolsList(t)[0], "status", "string", false)
-	})
-	t.Run("getShipInputSchemaShouldDeclareRequiredImoParameter", func(t *testing.T) {
-		checkInput(t, tu.toolsList(t)[1], "imo", "string", true)
-	})
+	shipSchemas(t, tu)
 	t.Run(listName, func(t *testing.T) {
 		ships := tu.callTool(t, "list-ships", map[string]any{}, true)
 		check(t, isArray(ships), "list-ships must return an array")
@@ -175,20 +233,8 @@ func TestTutorialStep4(t *testing.T) {
 	t.Run("toolsListShouldAdvertiseBothTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship")
 	})
-	t.Run("listShipsInputSchemaShouldDeclareOptionalStatusParameter", func(t *testing.T) {
-		checkInput(t, tu.toolsList(t)[0], "status", "string", false)
-	})
-	t.Run("getShipInputSchemaShouldDeclareRequiredImoParameter", func(t *testing.T) {
-		checkInput(t, tu.toolsList(t)[1], "imo", "string", true)
-	})
-	t.Run("listShipsShouldReturnMappedFlatFields", func(t *testing.T) {
-		ships := tu.callTool(t, "list-ships", map[string]any{}, true)
-		check(t, isArray(ships) && len(asList(ships)) > 0, "list-ships must return a non-empty array")
-		checkShipSummary(t, path(ships, 0))
-	})
-	t.Run("getShipShouldReturnFlatFieldsAndNestedSpecsObject", func(t *testing.T) {
-		checkSpecs(t, tu.callTool(t, "get-ship", map[string]any{"imo": "IMO-9321483"}, true))
-	})
+	shipSchemas(t, tu)
+	flatShipsAndSpecs(t, tu)
 }
 
 func TestTutorialStep5(t *testing.T) {
@@ -196,23 +242,11 @@ func TestTutorialStep5(t *testing.T) {
 	t.Run("toolsListShouldAdvertiseThreeTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels")
 	})
-	t.Run("listShipsInputSchemaShouldDeclareOptionalStatusParameter", func(t *testing.T) {
-		checkInput(t, tu.toolsList(t)[0], "status", "string", false)
-	})
-	t.Run("getShipInputSchemaShouldDeclareRequiredImoParameter", func(t *testing.T) {
-		checkInput(t, tu.toolsList(t)[1], "imo", "string", true)
-	})
+	shipSchemas(t, tu)
 	t.Run("listLegacyVesselsInputSchemaShouldDeclareOptionalStatusParameter", func(t *testing.T) {
 		checkInput(t, tu.toolsList(t)[2], "status", "string", false)
 	})
-	t.Run("listShipsShouldReturnMappedFlatFields", func(t *testing.T) {
-		ships := tu.callTool(t, "list-ships", map[string]any{}, true)
-		check(t, isArray(ships) && len(asList(ships)) > 0, "list-ships must return a non-empty array")
-		checkShipSummary(t, path(ships, 0))
-	})
-	t.Run("getShipShouldReturnFlatFieldsAndNestedSpecsObject", func(t *testing.T) {
-		checkSpecs(t, tu.callTool(t, "get-ship", map[string]any{"imo": "IMO-9321483"}, true))
-	})
+	flatShipsAndSpecs(t, tu)
 	t.Run("listLegacyVesselsShouldReturnMappedVesselArray", func(t *testing.T) {
 		vessels := tu.callTool(t, "list-legacy-vessels", map[string]any{}, true)
 		check(t, isArray(vessels) && len(asList(vessels)) > 0, "list-legacy-vessels must return a non-empty array: %v", vessels)
@@ -230,12 +264,7 @@ func TestTutorialStep6(t *testing.T) {
 	t.Run("toolsListShouldAdvertiseFourTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "refresh-crew")
 	})
-	t.Run("createVoyageInputSchemaShouldDeclareRequiredFields", func(t *testing.T) {
-		checkCreateVoyageSchema(t, tu.toolsList(t)[3])
-	})
-	t.Run("createVoyageShouldReturnMappedVoyageObject", func(t *testing.T) {
-		checkVoyage(t, tu.callTool(t, "create-voyage", voyageArgs, true))
-	})
+	createVoyageTests(t, tu)
 	t.Run("refreshCrewShouldReturnEmptyResult", func(t *testing.T) {
 		tu.callTool(t, "refresh-crew", map[string]any{"imo_number": "IMO-9876543"}, false)
 	})
@@ -278,55 +307,13 @@ func TestTutorialStep7(t *testing.T) {
 	})
 }
 
-// checkSkillCatalog: GET /skills lists the fleet-ops and voyage-ops groups.
-func checkSkillCatalog(t *testing.T, tu *tutorial, ns string) {
-	t.Helper()
-	status, catalog := httpJSON(t, http.MethodGet, tu.url(t, ns)+"/skills", "")
-	checkEq(t, status, 200, "GET /skills must succeed")
-	checkEq(t, text(path(catalog, "count")), "2", "the skill expose must declare 2 skill groups")
-	var names []string
-	for _, s := range asList(path(catalog, "skills")) {
-		names = append(names, text(path(s, "name")))
-	}
-	check(t, contains(names, "fleet-ops"), "catalog must include fleet-ops: %v", names)
-	check(t, contains(names, "voyage-ops"), "catalog must include voyage-ops: %v", names)
-}
-
-// checkFleetOpsDetail: GET /skills/fleet-ops has 4 derived tools invoked
-// over MCP on shipyard-tools.
-func checkFleetOpsDetail(t *testing.T, tu *tutorial, ns string) {
-	t.Helper()
-	status, detail := httpJSON(t, http.MethodGet, tu.url(t, ns)+"/skills/fleet-ops", "")
-	checkEq(t, status, 200, "GET /skills/fleet-ops must succeed")
-	checkEq(t, text(path(detail, "name")), "fleet-ops", "name")
-	tools := path(detail, "tools")
-	check(t, isArray(tools), "fleet-ops detail must contain a tools array")
-	checkEq(t, len(asList(tools)), 4, "fleet-ops tools")
-	for _, tool := range asList(tools) {
-		checkEq(t, text(path(tool, "type")), "derived", "fleet-ops tools should be derived")
-		checkEq(t, text(path(tool, "invocationRef", "targetNamespace")), "shipyard-tools", "invocationRef.targetNamespace")
-		checkEq(t, text(path(tool, "invocationRef", "mode")), "mcp", "invocationRef.mode")
-		check(t, !blank(path(tool, "invocationRef", "action")), "invocation action must be present")
-	}
-}
-
 func TestTutorialStep8(t *testing.T) {
 	tu := startTutorial(t, 8)
 	t.Run("toolsListShouldAdvertiseFiveTools", func(t *testing.T) {
 		wantTools(t, tu.toolsList(t), "list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "get-ship-with-crew")
 	})
-	t.Run("createVoyageInputSchemaShouldDeclareRequiredFields", func(t *testing.T) {
-		checkCreateVoyageSchema(t, tu.toolsList(t)[3])
-	})
-	t.Run("createVoyageShouldReturnMappedVoyageObject", func(t *testing.T) {
-		checkVoyage(t, tu.callTool(t, "create-voyage", voyageArgs, true))
-	})
-	t.Run("skillCatalogShouldExposeFleetAndVoyageGroups", func(t *testing.T) {
-		checkSkillCatalog(t, tu, "shipyard-skills")
-	})
-	t.Run("fleetOpsSkillDetailShouldExposeDerivedMcpInvocationRefs", func(t *testing.T) {
-		checkFleetOpsDetail(t, tu, "shipyard-skills")
-	})
+	createVoyageTests(t, tu)
+	skillTests(t, tu)
 }
 
 func TestTutorialStep10(t *testing.T) {
@@ -346,12 +333,7 @@ func TestTutorialStep10(t *testing.T) {
 		checkEq(t, status, 201, "POST /voyages must return 201 Created")
 		checkVoyage(t, voyage)
 	})
-	t.Run("skillCatalogShouldExposeFleetAndVoyageGroups", func(t *testing.T) {
-		checkSkillCatalog(t, tu, "shipyard-skills")
-	})
-	t.Run("fleetOpsSkillDetailShouldExposeDerivedMcpInvocationRefs", func(t *testing.T) {
-		checkFleetOpsDetail(t, tu, "shipyard-skills")
-	})
+	skillTests(t, tu)
 }
 
 func TestTutorialStep11(t *testing.T) {
@@ -367,17 +349,11 @@ func TestTutorialStep11(t *testing.T) {
 		checkInput(t, tu.toolsList(t)[5], "voyageId", "string", true)
 	})
 	t.Run("skillVoyageOpsShouldIncludeVoyageManifestTool", func(t *testing.T) {
-		status, detail := httpJSON(t, http.MethodGet, tu.url(t, "shipyard-skills")+"/skills/voyage-ops", "")
-		checkEq(t, status, 200, "GET /skills/voyage-ops must succeed")
-		checkEq(t, text(path(detail, "name")), "voyage-ops", "name")
-		tools := path(detail, "tools")
-		check(t, isArray(tools), "voyage-ops detail must contain a tools array")
-		checkEq(t, len(asList(tools)), 2, "voyage-ops tools")
 		var names []string
-		for _, tool := range asList(tools) {
+		for _, tool := range skillTools(t, tu, "voyage-ops", 2) {
 			names = append(names, text(path(tool, "name")))
 		}
-		check(t, contains(names, "create-voyage"), "voyage-ops must include create-voyage")
-		check(t, contains(names, "get-voyage-manifest"), "voyage-ops must include get-voyage-manifest")
+		check(t, slices.Contains(names, "create-voyage"), "voyage-ops must include create-voyage")
+		check(t, slices.Contains(names, "get-voyage-manifest"), "voyage-ops must include get-voyage-manifest")
 	})
 }
