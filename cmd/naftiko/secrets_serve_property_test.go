@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -263,22 +262,6 @@ func (s *served) stop() string {
 // servingLine matches serve's log line for an adapter that listens:
 // the namespace and the address.
 var servingLine = regexp.MustCompile(`msg=serving type=\S+ namespace=(\S+) address=(\S+)`)
-
-// dialWithin waits up to d for 127.0.0.1:port to accept connections.
-func dialWithin(port string, d time.Duration) error {
-	deadline := time.Now().Add(d)
-	for {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("nothing listens on port %s: %v", port, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // lockedBuffer is a bytes.Buffer safe for concurrent writers.
 type lockedBuffer struct {

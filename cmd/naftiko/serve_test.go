@@ -196,7 +196,16 @@ func cmdWaitPort(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: waitport PORT")
 	}
-	if err := dialWithin(args[0], 10*time.Second); err != nil {
-		ts.Fatalf("%v", err)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+args[0], 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("nothing listens on port %s: %v", args[0], err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -175,8 +175,31 @@ func (tu *tutorial) callTool(t *testing.T, name string, args map[string]any, con
 	return v
 }
 
-// get sends GET url and returns the status and the parsed JSON body.
+// httpJSON sends method url with a JSON body (none when body is empty)
+// and returns the status and the parsed JSON answer (nil when empty).
 func httpJSON(t *testing.T, method, url, body string) (int, any) {
+	t.Helper()
+	status, b := send(t, method, url, body)
+	var v any
+	if len(bytes.TrimSpace(b)) > 0 {
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s %s: %d %q is not JSON", method, url, status, b)
+		}
+	}
+	return status, v
+}
+
+// get returns the status and body of GET url, without its surrounding
+// white space.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	status, b := send(t, http.MethodGet, url, "")
+	return status, strings.TrimSpace(string(b))
+}
+
+// send sends method url with a JSON body (none when body is empty) and
+// returns the status and the body of the answer.
+func send(t *testing.T, method, url, body string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
@@ -191,13 +214,7 @@ func httpJSON(t *testing.T, method, url, body string) (int, any) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	var v any
-	if len(bytes.TrimSpace(b)) > 0 {
-		if err := json.Unmarshal(b, &v); err != nil {
-			t.Fatalf("%s %s: %d %q is not JSON", method, url, resp.StatusCode, b)
-		}
-	}
-	return resp.StatusCode, v
+	return resp.StatusCode, b
 }
 
 func asJSON(t testing.TB, v any) any {
