@@ -306,11 +306,17 @@ func (e *Engine) Operations() []*Operation { return slices.Clone(e.prog.Operatio
 // errors with suggestions.
 func (e *Engine) Resolve(ref string) (*Operation, error) { return e.prog.Resolve(ref) }
 
-// plan returns the engine's plan of an operation of its program.
+// plan returns the engine's plan of an operation of its program, or the
+// spec error of an operation whose element errors forbid calling it.
 func (e *Engine) plan(op *Operation) (*plan, error) {
 	p := e.plans[op]
 	if p == nil {
 		return nil, spec.Errorf(spec.KindUsage, "operation %s does not belong to this engine's capability", op.FullRef)
+	}
+	for _, d := range p.errs {
+		if d.Severity <= spec.SeverityError {
+			return nil, &spec.Error{Kind: spec.KindSpec, Pos: d.Pos, Msg: d.Message + atPos(d.Pos), Hint: d.Hint}
+		}
 	}
 	return p, nil
 }

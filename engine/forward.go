@@ -95,21 +95,20 @@ func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRe
 	if err != nil {
 		return nil, err
 	}
-	if err := planErr(p); err != nil {
-		return nil, err
-	}
 	s := &scope{ctx: ctx, e: e, p: p, vals: map[string]value{}}
 	if err := e.computedValues(s); err != nil {
 		return nil, err
 	}
-	pr := &Prepared{Method: fr.Method, ref: op.Ref, plan: p, e: e, Header: http.Header{}, noAuth: p.Auth == nil}
-	u, err := e.buildURL(s)
-	if err != nil {
-		return nil, err
-	}
+	return e.build(s, fr.Method, op.Ref, &callConfig{}, &fr)
+}
+
+// addPathQuery appends the forwarded path to u's path and the forwarded
+// query to qb, which holds u's own query, refusing either when it could
+// not be sent as it came.
+func (fr *ForwardRequest) addPathQuery(u *url.URL, qb *strings.Builder) error {
 	if fr.Path != "" {
 		if err := checkForwardPath(fr.Path); err != nil {
-			return nil, err
+			return err
 		}
 		path := strings.TrimRight(u.EscapedPath(), "/") + "/" + fr.Path
 		u.RawPath = ""
@@ -120,31 +119,24 @@ func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRe
 		}
 	}
 	if strings.ContainsFunc(fr.RawQuery, func(r rune) bool { return r == '#' || r <= ' ' || r == 0x7f }) {
-		return nil, &spec.Error{Kind: spec.KindUsage, Msg: "the forwarded query " + quote(fr.RawQuery) + " has a space, control character or #; nothing was sent"}
+		return &spec.Error{Kind: spec.KindUsage, Msg: "the forwarded query " + quote(fr.RawQuery) + " has a space, control character or #; nothing was sent"}
 	}
-	var qb strings.Builder
-	qb.WriteString(u.RawQuery)
 	if fr.RawQuery != "" {
 		if qb.Len() > 0 {
 			qb.WriteByte('&')
 		}
 		qb.WriteString(fr.RawQuery)
 	}
-	if err := e.buildQuery(s, &qb); err != nil {
-		return nil, err
-	}
-	if err := e.headersAuthBody(s, pr, &qb, &callConfig{}); err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+// passOn gives pr the forwarded body and the inbound headers the
+// namespace does not set, then checks every header value.
+func (fr *ForwardRequest) passOn(pr *Prepared) error {
 	// The forwarded body and its type are the caller's, whatever the
 	// namespace's inputParameters would build.
 	pr.Body = fr.Body
 	pr.Header.Del("Content-Type")
-	if pr.sendAuth() != nil && pr.Header.Get("Authorization") != "" {
-		// A declared or WithHeader Authorization wins over the scheme, as
-		// for any call.
-		pr.x.dyn = nil
-	}
 	for name, vs := range fr.Header {
 		ck := http.CanonicalHeaderKey(name)
 		if ck == "Authorization" && pr.sendAuth() != nil {
@@ -154,13 +146,7 @@ func (e *Engine) prepareForward(ctx context.Context, op *Operation, fr ForwardRe
 			pr.Header[ck] = append([]string(nil), vs...)
 		}
 	}
-	if err := checkHeaderValues(pr.Header); err != nil {
-		return nil, err
-	}
-	u.RawQuery = qb.String()
-	pr.URL = u.String()
-	pr.envRefs = s.envRefs
-	return pr, nil
+	return checkHeaderValues(pr.Header)
 }
 
 // checkForwardPath refuses a forwarded path that is not validly
@@ -176,17 +162,6 @@ func checkForwardPath(p string) error {
 		}
 		if dec == "." || dec == ".." {
 			return &spec.Error{Kind: spec.KindUsage, Msg: "the forwarded path " + quote(p) + " has a " + quote(dec) + " segment, which would leave the namespace's base path; nothing was sent"}
-		}
-	}
-	return nil
-}
-
-// planErr is the spec error of an operation whose element errors forbid
-// calling it, or nil.
-func planErr(p *plan) error {
-	for _, d := range p.errs {
-		if d.Severity <= spec.SeverityError {
-			return &spec.Error{Kind: spec.KindSpec, Pos: d.Pos, Msg: d.Message + atPos(d.Pos), Hint: d.Hint}
 		}
 	}
 	return nil

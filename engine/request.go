@@ -159,31 +159,44 @@ func (e *Engine) prepare(ctx context.Context, op *Operation, ref string, params 
 	if err != nil {
 		return nil, err
 	}
-	if err := planErr(p); err != nil {
-		return nil, err
-	}
 	s := &scope{ctx: ctx, e: e, p: p, vals: make(map[string]value, len(params)+2)}
 	if err := e.bindParams(s, params, cfg.hasRaw || cfg.bodyFile != ""); err != nil {
 		return nil, err
 	}
-	pr = &Prepared{Method: p.Method, ref: ref, plan: p, e: e, Header: http.Header{}, noAuth: p.Auth == nil}
+	return e.build(s, p.Method, ref, &cfg, nil)
+}
 
+// build builds the request of scope s, whose values are set: its URL
+// (with fwd's path and query when it is a forward), query, headers,
+// authentication, cookies and body.
+func (e *Engine) build(s *scope, method, ref string, cfg *callConfig, fwd *ForwardRequest) (*Prepared, error) {
+	pr := &Prepared{Method: method, ref: ref, plan: s.p, e: e, Header: http.Header{}, noAuth: s.p.Auth == nil}
 	u, err := e.buildURL(s)
 	if err != nil {
 		return nil, err
 	}
-	q := u.RawQuery
 	var qb strings.Builder
-	qb.WriteString(q)
+	qb.WriteString(u.RawQuery)
+	if fwd != nil {
+		if err := fwd.addPathQuery(u, &qb); err != nil {
+			return nil, err
+		}
+	}
 	if err := e.buildQuery(s, &qb); err != nil {
 		return nil, err
 	}
-	if err := e.headersAuthBody(s, pr, &qb, &cfg); err != nil {
+	if err := e.headersAuthBody(s, pr, &qb, cfg); err != nil {
 		return nil, err
 	}
 	if pr.sendAuth() != nil && pr.Header.Get("Authorization") != "" {
-		// Caller-supplied credentials win over authentication (§7.6).
+		// A declared or caller-supplied Authorization wins over the
+		// authentication scheme (§7.6).
 		pr.x.dyn = nil
+	}
+	if fwd != nil {
+		if err := fwd.passOn(pr); err != nil {
+			return nil, err
+		}
 	}
 	u.RawQuery = qb.String()
 	pr.URL = u.String()
