@@ -66,11 +66,7 @@ func (e *Engine) Forward(ctx context.Context, ns string, fr ForwardRequest) (res
 	if ct != nil {
 		start = ct.attemptStart(e, pr, 1, 1)
 	}
-	if a := pr.sendAuth(); a != nil {
-		resp, err = a.do(ctx, e, pr)
-	} else {
-		resp, err = e.send1(ctx, pr, nil)
-	}
+	resp, err = e.exchange(ctx, pr)
 	if err != nil {
 		var se *spec.Error
 		if !errors.As(err, &se) {

@@ -88,18 +88,11 @@ type retryInfo struct {
 	after time.Duration // < 0: backoff
 }
 
-// attempt sends the request once (with the resends its authentication
-// needs: a digest challenge, a refreshed OAuth2 token).
+// attempt sends the request once (exchange) and reads the answer.
 func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, []byte, retryInfo, error) {
 	actx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	var resp *http.Response
-	var err error
-	if a := pr.sendAuth(); a != nil {
-		resp, err = a.do(actx, e, pr)
-	} else {
-		resp, err = e.send1(actx, pr, nil)
-	}
+	resp, err := e.exchange(actx, pr)
 	if err != nil {
 		var se *spec.Error
 		if errors.As(err, &se) {
@@ -130,6 +123,16 @@ func (e *Engine) attempt(ctx context.Context, pr *Prepared) (int, http.Header, [
 		ri.retry, ri.after = true, retryAfter(resp.Header.Get("Retry-After"))
 	}
 	return resp.StatusCode, resp.Header, body, ri, nil
+}
+
+// exchange sends pr once, with the resends its authentication needs (a
+// digest challenge, a refreshed OAuth2 token). Errors of the client are
+// returned as they are.
+func (e *Engine) exchange(ctx context.Context, pr *Prepared) (*http.Response, error) {
+	if a := pr.sendAuth(); a != nil {
+		return a.do(ctx, e, pr)
+	}
+	return e.send1(ctx, pr, nil)
 }
 
 // send1 builds one request, lets prep add what the authentication computes
