@@ -188,16 +188,8 @@ func shellWords(s string) []string {
 				w.WriteByte(s[i])
 				in = true
 			}
-		case c == '\'':
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				j = len(s) - i - 1
-			}
-			w.WriteString(s[i+1 : i+1+j])
-			i += j + 1
-			in = true
-		case c == '"':
-			j := strings.IndexByte(s[i+1:], '"')
+		case c == '\'' || c == '"':
+			j := strings.IndexByte(s[i+1:], c)
 			if j < 0 {
 				j = len(s) - i - 1
 			}
