@@ -27,6 +27,17 @@ func mkfifo(t *testing.T, name string) string {
 	return p
 }
 
+// writeFIFO writes text into the named pipe p from a writer of its own,
+// which waits for a reader to open p.
+func writeFIFO(p, text string) {
+	go func() {
+		if f, err := os.OpenFile(p, os.O_WRONLY, 0); err == nil {
+			f.WriteString(text)
+			f.Close()
+		}
+	}()
+}
+
 // cancelSoon returns a context cancelled once the test has had time to
 // block in the call under test (nothing is asserted about the time).
 func cancelSoon(t *testing.T) context.Context {
@@ -73,13 +84,7 @@ func TestReadHonoursContext(t *testing.T) {
 		t.Errorf("ReadAll = %v, want context.Canceled", err)
 	}
 	// A writer that comes in time is read as usual.
-	go func() {
-		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		if err == nil {
-			f.WriteString("A=1\n")
-			f.Close()
-		}
-	}()
+	writeFIFO(fifo, "A=1\n")
 	if b, err := ReadFile(context.Background(), fifo); err != nil || string(b) != "A=1\n" {
 		t.Errorf("ReadFile with a writer = %q, %v", b, err)
 	}
@@ -95,13 +100,7 @@ func TestEnvFileFIFO(t *testing.T) {
 		se.Msg != "--env-file "+fifo+": interrupted while reading" {
 		t.Errorf("EnvFiles = %#v", err)
 	}
-	go func() {
-		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-		if err == nil {
-			f.WriteString("S=from-a-pipe\n")
-			f.Close()
-		}
-	}()
+	writeFIFO(fifo, "S=from-a-pipe\n")
 	look, err := EnvFiles(context.Background(), []string{fifo}, nil)
 	if v, ok := look("S"); err != nil || !ok || v != "from-a-pipe" {
 		t.Errorf("EnvFiles with a writer: S = %q, %v, %v", v, ok, err)
