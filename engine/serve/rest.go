@@ -271,7 +271,7 @@ func (a *restAdapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveOp runs one operation and writes its response; it returns the
 // status and, on failure, the error kind.
 func (a *restAdapter) serveOp(w http.ResponseWriter, r *http.Request, op *restOp, pathVals map[string]string, head bool) (int, string) {
-	body, rawBody, err := readBody(w, r)
+	body, rawBody, err := readBody(r)
 	if err != nil {
 		se := spec.AsError(err)
 		st := http.StatusBadRequest
@@ -452,16 +452,16 @@ func readRaw(r *http.Request) ([]byte, error) {
 
 // readBody reads a REST request body (capped at 10 MiB) and decodes it
 // when it is JSON.
-func readBody(w http.ResponseWriter, r *http.Request) (any, []byte, error) {
+func readBody(r *http.Request) (any, []byte, error) {
 	raw, err := readRaw(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
 		return nil, nil, nil
 	}
 	ct := strings.ToLower(r.Header.Get("Content-Type"))
-	trimmed := bytes.TrimSpace(raw)
 	isJSON := strings.Contains(ct, "json") || (ct == "" && (trimmed[0] == '{' || trimmed[0] == '['))
 	if !isJSON {
 		return nil, raw, nil
