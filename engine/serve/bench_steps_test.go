@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-const stepsBenchDoc = `naftiko: 1.0.0-alpha2
-info: {label: Steps}
-binds:
+// benchAPI is what both benchmark documents share after their info: the
+// consumed orgs.list and a REST adapter `api` whose resources follow.
+const benchAPI = `binds:
 - namespace: env
   keys: {TOKEN: TOKEN}
 capability:
@@ -29,7 +29,11 @@ capability:
     namespace: api
     port: 0
     resources:
-    - path: /chain/{org}
+`
+
+const stepsBenchDoc = `naftiko: 1.0.0-alpha2
+info: {label: Steps}
+` + benchAPI + `    - path: /chain/{org}
       name: chain
       operations:
       - method: GET
@@ -41,51 +45,34 @@ capability:
         - {targetName: auth, value: $this.second.auth}
 `
 
-// BenchmarkRESTSteps is a REST call orchestrating two consumed calls whose
-// with values read step results ($.step paths, $this.step): the work per
-// request that the compiled program moved to start-up (reference
-// resolution, $.path compilation, value classification).
-func BenchmarkRESTSteps(b *testing.B) {
+// benchGET serves doc against the fake upstream, checks that GET target
+// answers 200 with a body containing want, then measures that request.
+func benchGET(b *testing.B, doc, target, want string) {
+	b.Helper()
 	up := newUpstream(b)
-	s, err := New(parse(b, strings.ReplaceAll(stepsBenchDoc, "UPSTREAM", up.URL)), WithLookup(env("TOKEN", "t")), WithRetries(0))
+	s, err := New(parse(b, strings.ReplaceAll(doc, "UPSTREAM", up.URL)), WithLookup(env("TOKEN", "t")), WithRetries(0))
 	if err != nil {
 		b.Fatal(err)
 	}
 	h := s.Handler("api")
-	if st, body, _ := do(b, h, "GET", "/chain/o1", ""); st != 200 || !strings.Contains(body, `"org":"o1"`) {
+	if st, body, _ := do(b, h, "GET", target, ""); st != 200 || !strings.Contains(body, want) {
 		b.Fatalf("%d %s", st, body)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		do(b, h, "GET", "/chain/o1", "")
+		do(b, h, "GET", target, "")
 	}
 }
 
+// BenchmarkRESTSteps is a REST call orchestrating two consumed calls whose
+// with values read step results ($.step paths, $this.step): the work per
+// request that the compiled program moved to start-up (reference
+// resolution, $.path compilation, value classification).
+func BenchmarkRESTSteps(b *testing.B) { benchGET(b, stepsBenchDoc, "/chain/o1", `"org":"o1"`) }
+
 const templatesBenchDoc = `naftiko: 1.0.0-alpha2
 info: {label: Templates}
-binds:
-- namespace: env
-  keys: {TOKEN: TOKEN}
-capability:
-  consumes:
-  - type: http
-    namespace: orgs
-    baseUri: UPSTREAM
-    authentication: {type: bearer, token: '{{TOKEN}}'}
-    resources:
-    - name: memberships
-      path: /organizations/{organization_id}/memberships
-      operations:
-      - name: list
-        method: GET
-        inputParameters:
-        - {name: limit, in: query, type: integer}
-  exposes:
-  - type: rest
-    namespace: api
-    port: 0
-    resources:
-    - path: /tmpl/{org}
+` + benchAPI + `    - path: /tmpl/{org}
       name: tmpl
       operations:
       - method: GET
@@ -101,17 +88,5 @@ capability:
 // finished steps' results: each placeholder is classified when the server
 // is built, not per request.
 func BenchmarkRESTTemplates(b *testing.B) {
-	up := newUpstream(b)
-	s, err := New(parse(b, strings.ReplaceAll(templatesBenchDoc, "UPSTREAM", up.URL)), WithLookup(env("TOKEN", "t")), WithRetries(0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := s.Handler("api")
-	if st, body, _ := do(b, h, "GET", "/tmpl/o1", ""); st != 200 || !strings.Contains(body, `"org":"o1-o1"`) {
-		b.Fatalf("%d %s", st, body)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		do(b, h, "GET", "/tmpl/o1", "")
-	}
+	benchGET(b, templatesBenchDoc, "/tmpl/o1", `"org":"o1-o1"`)
 }
