@@ -571,7 +571,7 @@ func (s *Server) addResource(srv *mcp.Server, cat *catalog, ns string, r *spec.M
 		return cat.addResource(srv, &mcp.Resource{URI: r.URI, Name: r.Name, Title: r.Label, Description: r.Description, MIMEType: mimeType}, handler)
 	}
 	return cat.addTemplate(srv, &mcp.ResourceTemplate{URITemplate: r.URI, Name: r.Name, Title: r.Label, Description: r.Description,
-		MIMEType: mimeType}, handler)
+		MIMEType: mimeType}, pat, handler)
 }
 
 var uriParam = regexp.MustCompile(`\{([^{}/]+)\}`)
@@ -693,7 +693,7 @@ func (s *Server) addStaticResource(srv *mcp.Server, cat *catalog, r *spec.MCPRes
 	}
 	cat.completable("resource:"+prefix+"{+path}", "path", paths)
 	return cat.addTemplate(srv, &mcp.ResourceTemplate{URITemplate: prefix + "{+path}", Name: r.Name, Title: r.Label,
-		Description: r.Description, MIMEType: r.MIMEType}, read)
+		Description: r.Description, MIMEType: r.MIMEType}, nil, read)
 }
 
 // ---------------------------------------------------------------------------

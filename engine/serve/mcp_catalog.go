@@ -27,7 +27,7 @@ type catalog struct {
 	// handlers are the tool handlers by name, for the HTTP fast path.
 	handlers map[string]mcp.ToolHandler
 	// patterns are the compiled URI templates of templates, by template,
-	// for resources/subscribe.
+	// for resources/subscribe (none for a file tree's {+path}).
 	patterns map[string]*uriPattern
 }
 
@@ -115,16 +115,20 @@ func (c *catalog) addResource(srv *mcp.Server, r *mcp.Resource, h mcp.ResourceHa
 	return nil
 }
 
-// addTemplate registers a resource template with the SDK and lists it.
-func (c *catalog) addTemplate(srv *mcp.Server, t *mcp.ResourceTemplate, h mcp.ResourceHandler) error {
+// addTemplate registers a resource template with the SDK and lists it,
+// with pat, the template as its handler compiled it (nil for a file
+// tree's {+path}, which serves matches by prefix).
+func (c *catalog) addTemplate(srv *mcp.Server, t *mcp.ResourceTemplate, pat *uriPattern, h mcp.ResourceHandler) error {
 	if err := safely(func() { srv.AddResourceTemplate(t, h) }); err != nil {
 		return err
 	}
 	c.templates.add(t.URITemplate, t)
-	if c.patterns == nil {
-		c.patterns = map[string]*uriPattern{}
+	if pat != nil {
+		if c.patterns == nil {
+			c.patterns = map[string]*uriPattern{}
+		}
+		c.patterns[t.URITemplate] = pat
 	}
-	c.patterns[t.URITemplate] = compileURI(t.URITemplate)
 	return nil
 }
 
@@ -298,8 +302,10 @@ func (c *catalog) serves(uri string) bool {
 			}
 			continue
 		}
-		if _, ok := c.patterns[tmpl].match(uri); ok {
-			return true
+		if p := c.patterns[tmpl]; p != nil {
+			if _, ok := p.match(uri); ok {
+				return true
+			}
 		}
 	}
 	return false

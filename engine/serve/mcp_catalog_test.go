@@ -135,6 +135,20 @@ func TestDeclarationOrder(t *testing.T) {
 	if got := strings.Join(prompts, " "); got != "zp ap" {
 		t.Errorf("prompts = %s", got)
 	}
+
+	// resources/subscribe knows a resource and a URI its template matches
+	// ({id} is one segment).
+	cs = connectVersion(t, s.MCPServer("order"), "2025-11-25")
+	for _, uri := range []string{"data://a", "data://a/7"} {
+		if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); err != nil {
+			t.Errorf("subscribe %s: %v", uri, err)
+		}
+	}
+	for _, uri := range []string{"data://b/7", "data://a/7/8"} {
+		if err := cs.Subscribe(ctx, &mcp.SubscribeParams{URI: uri}); !errors.As(err, &je) || je.Code != mcp.CodeResourceNotFound {
+			t.Errorf("subscribe %s: %v", uri, err)
+		}
+	}
 }
 
 // TestCompletion completes the path of a static resource template with
