@@ -12,11 +12,6 @@ import (
 	"github.com/naftiko/naftiko/binder"
 )
 
-const mask = Mask
-
-// Mask is what stands for a secret in everything the engine prints.
-const Mask = "****"
-
 // Dump writes the request as --dry-run prints it: the request line, the
 // headers sorted by name, a blank line and the body. Secrets are masked.
 func (p *Prepared) Dump(w io.Writer) error {
@@ -216,7 +211,7 @@ func (e *Engine) writeHeaders(b *strings.Builder, h http.Header, prefix string) 
 			b.WriteString(k)
 			b.WriteString(": ")
 			if binder.SensitiveHeader(k) {
-				b.WriteString(mask)
+				b.WriteString(binder.Mask)
 			} else {
 				b.WriteString(e.red.Redact(v))
 			}

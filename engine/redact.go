@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/naftiko/naftiko/binder"
 	"github.com/naftiko/naftiko/spec/jsonv"
 )
 
@@ -40,7 +41,7 @@ func (e *Engine) shapeMaskURL(raw string, keep func(string) bool) string {
 		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
 			user := rest[:at]
 			if c := strings.IndexByte(user, ':'); c >= 0 && !kept(user[c+1:]) {
-				user = user[:c+1] + mask
+				user = user[:c+1] + binder.Mask
 			}
 			head = head[:i+3] + user + rest[at:]
 		}
@@ -51,7 +52,7 @@ func (e *Engine) shapeMaskURL(raw string, keep func(string) bool) string {
 		for i, p := range pairs {
 			k, v, ok := strings.Cut(p, "=")
 			if ok && e.isSecretValue(v) && !kept(v) {
-				pairs[i] = k + "=" + mask
+				pairs[i] = k + "=" + binder.Mask
 			}
 		}
 		out += "?" + strings.Join(pairs, "&")

@@ -272,8 +272,8 @@ func (a *app) printRequest(ctx context.Context, e *engine.Engine, op *engine.Ope
 	if _, err := io.WriteString(a.stdout, b.String()); err != nil {
 		return outputError(err)
 	}
-	if strings.Contains(b.String(), engine.Mask) {
-		fmt.Fprintln(a.stderr, "naftiko: warning: --curl: "+engine.Mask+" stands for a secret the command cannot read from the environment "+
+	if strings.Contains(b.String(), binder.Mask) {
+		fmt.Fprintln(a.stderr, "naftiko: warning: --curl: "+binder.Mask+" stands for a secret the command cannot read from the environment "+
 			"(from a key file, a provider or --base-uri, or percent-encoded in the path); put it in before running the command")
 	}
 	return nil
