@@ -156,27 +156,12 @@ func parseOperation(path, method string, node *yaml.Node) (*operation, error) {
 		}
 		for ctype, c := range r.Content {
 			for name, ex := range c.Examples {
-				op.answers = append(op.answers, answer{status: status, ctype: ctype, example: name, value: jsonTyped(ex.Value)})
+				op.answers = append(op.answers, answer{status: status, ctype: ctype, example: name, value: ex.Value})
 			}
 		}
 	}
 	sort.Slice(op.answers, func(i, j int) bool { return op.answers[i].status < op.answers[j].status })
 	return op, nil
-}
-
-// jsonTyped turns YAML-decoded values into JSON-typed ones.
-func jsonTyped(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = jsonTyped(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = jsonTyped(e)
-		}
-	}
-	return v
 }
 
 func (m *Microcks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
