@@ -47,7 +47,7 @@ func (p *Program) compileExposes(c *spec.Capability) {
 						name = o.Method + " " + full
 					}
 					add("REST operation `"+name+"`", o.Name, o.Description, x.Namespace,
-						MergeParams(x.InputParameters, r.InputParameters, o.InputParameters), full, &o.Behavior)
+						mergeParams(x.InputParameters, r.InputParameters, o.InputParameters), full, &o.Behavior)
 				}
 			}
 		case "mcp":
@@ -81,9 +81,9 @@ func (p *Program) Element(b *spec.Behavior) (*Element, error) {
 	return x.el, x.err
 }
 
-// MergeParams merges the inputs of a REST adapter, resource and operation:
+// mergeParams merges the inputs of a REST adapter, resource and operation:
 // a later level replaces an input of the same name in place.
-func MergeParams(levels ...[]*spec.ExposedParam) []*spec.ExposedParam {
+func mergeParams(levels ...[]*spec.ExposedParam) []*spec.ExposedParam {
 	var out []*spec.ExposedParam
 	for _, l := range levels {
 		for _, q := range l {
