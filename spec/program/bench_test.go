@@ -8,8 +8,8 @@ import (
 )
 
 // benchCompile compiles a loaded capability: every consumed operation
-// and forward operation, then, as serving and lint do, every exposed
-// element (b.Run "elements").
+// and forward operation, then, as serving does, every exposed element
+// (b.Run "elements"); "lint" compiles and lints it, as validate does.
 func benchCompile(b *testing.B, path string) {
 	c, err := spec.LoadFile(path)
 	if err != nil {
@@ -25,6 +25,12 @@ func benchCompile(b *testing.B, path string) {
 		b.ReportAllocs()
 		for b.Loop() {
 			program.Compile(c).Element(&spec.Behavior{})
+		}
+	})
+	b.Run("lint", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			program.Compile(c).Lint()
 		}
 	})
 }

@@ -18,8 +18,9 @@
 //     the adapter's namespace), an env.VAR, a namespaced or plain bound
 //     variable;
 //   - every exposed element (an Element: MCP tool, dynamic resource, REST
-//     operation, aggregate function), compiled once, in document order,
-//     when serving or lint first asks (Program.Element), with its
+//     operation, aggregate function), listed in document order and
+//     compiled once, when serving first asks (Program.Element; lint reads
+//     only the list: each element's name and inputs), with its
 //     `ref` merged, its `call` and call steps resolved to program
 //     operations, its `with` entries split by the target's inputs
 //     (Op.SplitWith) and compiled into Values, its templates into Slots

@@ -183,7 +183,7 @@ func tmplData(t *testing.T, s string) *spec.Data {
 }
 
 // TestElementsCompiledWithTheProgram: every exposed element is compiled
-// by Compile, once, and lint reads the same inputs serving does: a REST
+// once, by the first Element, and lint reads the same inputs serving does: a REST
 // operation's own path placeholder (`/{{id}}` below `/things`) supplies
 // the target's required `id`, so there is no required-not-supplied
 // warning; an unresolvable element carries its error.

@@ -6,33 +6,36 @@ import (
 	"github.com/naftiko/naftiko/spec"
 )
 
-// exposed is one element of the document's exposes and aggregates,
-// compiled when the program is: what lint and every adapter read.
+// exposed is one element of the document's exposes and aggregates: what
+// lint reads, and what Element compiles for every adapter.
 type exposed struct {
 	// what names the element in diagnostics ("MCP tool `x`").
 	what string
 	// inputs are the names the element's caller can supply: its declared
 	// inputs and the placeholders of its path or URI.
 	inputs []string
-	b      *spec.Behavior
-	el     *Element
-	err    error
+	// name, desc, ns and params are CompileElement's arguments.
+	name, desc, ns string
+	params         []*spec.ExposedParam
+	b              *spec.Behavior
+	el             *Element
+	err            error
 }
 
-// exposes returns the compiled exposed elements, compiling them on the
-// first call.
+// exposes returns the exposed elements in document order, listing them on
+// the first call; lint needs no more.
 func (p *Program) exposes() []*exposed {
-	p.exposeOnce.Do(func() { p.compileExposes(p.Cap) })
+	p.listOnce.Do(func() { p.listExposes(p.Cap) })
 	return p.exposed
 }
 
-// compileExposes compiles every REST operation, MCP tool, dynamic MCP
-// resource and aggregate function of the document, in document order.
-func (p *Program) compileExposes(c *spec.Capability) {
+// listExposes lists every REST operation, MCP tool, dynamic MCP resource
+// and aggregate function of the document, in document order.
+func (p *Program) listExposes(c *spec.Capability) {
 	p.byBehavior = map[*spec.Behavior]*exposed{}
-	add := func(what, name, desc, ns string, inputs []*spec.ExposedParam, path string, b *spec.Behavior) {
-		x := &exposed{what: what, inputs: append(paramNames(inputs), templateNames(path)...), b: b}
-		x.el, x.err = p.CompileElement(name, desc, ns, inputs, b)
+	add := func(what, name, desc, ns string, params []*spec.ExposedParam, path string, b *spec.Behavior) {
+		x := &exposed{what: what, inputs: append(paramNames(params), templateNames(path)...),
+			name: name, desc: desc, ns: ns, params: params, b: b}
 		p.exposed = append(p.exposed, x)
 		p.byBehavior[b] = x
 	}
@@ -73,7 +76,11 @@ func (p *Program) compileExposes(c *spec.Capability) {
 // function's), or the error that keeps it from being served: its first
 // element error, or a call or call step that cannot be resolved.
 func (p *Program) Element(b *spec.Behavior) (*Element, error) {
-	p.exposes()
+	p.compileOnce.Do(func() {
+		for _, x := range p.exposes() {
+			x.el, x.err = p.CompileElement(x.name, x.desc, x.ns, x.params, x.b)
+		}
+	})
 	x := p.byBehavior[b]
 	if x == nil {
 		return nil, spec.Errorf(spec.KindInternal, "the element is not part of the compiled capability")

@@ -26,12 +26,14 @@ type Program struct {
 	bySource map[spec.OpRef]*Op
 	// forwards holds each consumed namespace's forward operation.
 	forwards map[string]*Op
-	// exposed are the compiled exposed elements in document order;
-	// byBehavior finds one by its behaviour. They are compiled once, by
-	// the first Element or Lint (naftiko run never needs them).
-	exposeOnce sync.Once
-	exposed    []*exposed
-	byBehavior map[*spec.Behavior]*exposed
+	// exposed are the exposed elements in document order, listed by the
+	// first Element or Lint; byBehavior finds one by its behaviour. The
+	// first Element compiles them all, once (lint reads only the list;
+	// naftiko run needs neither).
+	listOnce    sync.Once
+	compileOnce sync.Once
+	exposed     []*exposed
+	byBehavior  map[*spec.Behavior]*exposed
 }
 
 // Op is one consumed operation, resolved.
