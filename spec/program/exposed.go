@@ -103,3 +103,24 @@ func mergeParams(levels ...[]*spec.ExposedParam) []*spec.ExposedParam {
 	}
 	return out
 }
+
+// paramNames lists the names of exposed inputs.
+func paramNames(ps []*spec.ExposedParam) []string {
+	out := make([]string, 0, len(ps))
+	for _, q := range ps {
+		if q.Name != "" {
+			out = append(out, q.Name)
+		}
+	}
+	return out
+}
+
+// templateNames lists the placeholder names of a URL template (a REST
+// path, an MCP resource URI).
+func templateNames(s string) []string {
+	t, _ := spec.ParseTemplate(s, spec.Pos{}, false, spec.URLTemplate)
+	if t == nil {
+		return nil
+	}
+	return t.Names()
+}

@@ -90,24 +90,3 @@ func (p *Program) lintCall(out []spec.Diagnostic, what string, inputs []string, 
 		Message: fmt.Sprintf("required %s of `%s` supplied neither by `with` nor by an input of %s", subject, ref, what),
 		Hint:    fmt.Sprintf("add `with: {%s: …}` or an input parameter `%s`", missing[0], missing[0])})
 }
-
-// paramNames lists the names of exposed inputs.
-func paramNames(ps []*spec.ExposedParam) []string {
-	out := make([]string, 0, len(ps))
-	for _, q := range ps {
-		if q.Name != "" {
-			out = append(out, q.Name)
-		}
-	}
-	return out
-}
-
-// templateNames lists the placeholder names of a URL template (a REST
-// path, an MCP resource URI).
-func templateNames(s string) []string {
-	t, _ := spec.ParseTemplate(s, spec.Pos{}, false, spec.URLTemplate)
-	if t == nil {
-		return nil
-	}
-	return t.Names()
-}
