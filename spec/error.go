@@ -127,7 +127,7 @@ func (e *Error) HintFor(w Wording) string {
 
 // remedyHasFields reports whether e holds the fields its remedy is worded
 // from: Env[0] for the key-file and credential remedies, Inputs[0] for the
-// text remedy.
+// text remedy, Namespace for the base-URI remedy.
 func (e *Error) remedyHasFields() bool {
 	switch e.Remedy {
 	case RemedyNone:
