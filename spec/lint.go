@@ -796,13 +796,16 @@ func (l *linter) bindNameLiterals() {
 		return
 	}
 	check := func(t *Template, what string, at Pos) {
-		if t == nil || !t.IsLiteral() || l.vars[strings.TrimSpace(t.Src)] == nil {
+		if t == nil || !t.IsLiteral() {
+			return
+		}
+		name := strings.TrimSpace(t.Src)
+		if l.vars[name] == nil {
 			return
 		}
 		if !t.Pos.IsZero() {
 			at = t.Pos
 		}
-		name := strings.TrimSpace(t.Src)
 		l.emit("bind-name-literal", at, SeverityWarning,
 			fmt.Sprintf("the %s is the text `%s`, the name of a bound variable: that text is sent, not the variable's value", what, name),
 			fmt.Sprintf("write '{{%s}}' to send the bound value", name))
