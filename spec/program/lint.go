@@ -31,7 +31,7 @@ func (p *Program) Lint() []spec.Diagnostic {
 
 // lintCalls checks the calls of every exposed element: REST operations,
 // MCP tools and resources, aggregate functions, and their call steps,
-// with the inputs the compiled element has.
+// with the inputs each element's caller can supply (listExposes).
 func (p *Program) lintCalls() []spec.Diagnostic {
 	var out []spec.Diagnostic
 	for _, x := range p.exposes() {
