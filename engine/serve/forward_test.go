@@ -66,6 +66,9 @@ capability:
       oauth:
         path: /oauth/{{path}}
         forward: {targetNamespace: oauth}
+      open:
+        path: /open/{{path}}
+        forward: {targetNamespace: open, trustedHeaders: [authorization, Connection, x-trusted]}
   consumes:
   - type: http
     namespace: ext
@@ -82,6 +85,9 @@ capability:
       tokenEndpoint: UPSTREAM/token
       clientId: '{{CLIENT_ID}}'
       clientSecret: '{{CLIENT_SECRET}}'
+  - type: http
+    namespace: open
+    baseUri: UPSTREAM/p
 `
 
 func forwardServer(t *testing.T, upstream string, vars ...string) http.Handler {
@@ -147,6 +153,19 @@ func TestForwardSendsWhatTheNamespaceDeclares(t *testing.T) {
 	want = "Accept: application/json\nAuthorization: Bearer at-1\nContent-Type: application/json\nUser-Agent: naftiko/dev"
 	if g := headerLines(r.Header); g != want || r.URI != "/o/things" || r.Body != `{"a":1}` {
 		t.Errorf("oauth2 forward sent %s %q:\n%s\nwant:\n%s", r.URI, r.Body, g, want)
+	}
+
+	// Without authentication on the namespace a trusted Authorization
+	// passes (trusted names match in any case); a hop-by-hop header never
+	// does, trusted or not.
+	status, body, _ = do(t, h, "GET", "/open/x", "", "Authorization", "Bearer caller", "Connection", "close", "X-Trusted", "t", "Te", "trailers")
+	if status != http.StatusAccepted {
+		t.Fatalf("open forward: %d %s", status, body)
+	}
+	r = seen()[0]
+	want = "Authorization: Bearer caller\nUser-Agent: naftiko/dev\nX-Trusted: t"
+	if g := headerLines(r.Header); g != want || r.URI != "/p/x" {
+		t.Errorf("open forward sent %s:\n%s\nwant:\n%s", r.URI, g, want)
 	}
 }
 

@@ -33,7 +33,10 @@ type route struct {
 	literals int
 	ops      map[string]*restOp
 	forward  *spec.Forward
-	res      *spec.RestResource
+	// passes are the inbound headers a forward carries, by canonical name
+	// (forward routes only).
+	passes map[string]bool
+	res    *spec.RestResource
 }
 
 // seg is one path segment: a literal, or a placeholder with an optional
@@ -95,7 +98,7 @@ func (s *Server) newREST(x *spec.Expose) http.Handler {
 				continue
 			}
 			rt := newRoute(r.Path, true)
-			rt.res, rt.forward = r, f
+			rt.res, rt.forward, rt.passes = r, f, forwardPasses(f)
 			if rt.catchAll == "" {
 				s.log.Warn("forward route has no trailing {{path}} placeholder; only the route itself is forwarded", "route", r.Path)
 			}
