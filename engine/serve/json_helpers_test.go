@@ -36,11 +36,6 @@ func httpJSON(t *testing.T, method, url, body string) (int, any) {
 	return resp.StatusCode, v
 }
 
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 func checkEq(t *testing.T, got, want any, what string) {
 	t.Helper()
 	if fmt.Sprint(got) != fmt.Sprint(want) {

@@ -53,20 +53,20 @@ func TestSkillAdapterFixture(t *testing.T) {
 
 	status, catalog := httpJSON(t, http.MethodGet, base+"/skills", "")
 	checkEq(t, status, 200, "GET /skills")
-	checkEq(t, mustJSON(catalog), `{"count":2,"skills":[`+
+	checkEq(t, jsonOf(t, catalog), `{"count":2,"skills":[`+
 		`{"description":"Tools for managing orders","name":"order-management","tools":["list-orders","order-guide"]},`+
 		`{"description":"A purely descriptive skill with no tools","name":"onboarding-guide","tools":[]}]}`, "catalog")
 
 	status, detail := httpJSON(t, http.MethodGet, base+"/skills/order-management", "")
 	checkEq(t, status, 200, "GET /skills/order-management")
-	checkEq(t, mustJSON(detail), `{"allowed-tools":"list-orders","argument-hint":"Use for order operations",`+
+	checkEq(t, jsonOf(t, detail), `{"allowed-tools":"list-orders","argument-hint":"Use for order operations",`+
 		`"description":"Tools for managing orders","name":"order-management","tools":[`+
 		`{"description":"List all orders in the system","invocationRef":{"action":"list-orders","mode":"rest","targetNamespace":"orders-rest"},"name":"list-orders","type":"derived"},`+
 		`{"description":"Guide for working with orders","instruction":"order-guide.md","name":"order-guide","type":"instruction"}]}`, "detail")
 
 	status, detail = httpJSON(t, http.MethodGet, base+"/skills/onboarding-guide", "")
 	checkEq(t, status, 200, "GET /skills/onboarding-guide")
-	checkEq(t, mustJSON(path(detail, "tools")), `[]`, "a descriptive skill has an empty tools array")
+	checkEq(t, jsonOf(t, path(detail, "tools")), `[]`, "a descriptive skill has an empty tools array")
 
 	status, body := httpJSON(t, http.MethodGet, base+"/skills/unknown-skill", "")
 	checkEq(t, status, 404, "unknown skill")
@@ -74,7 +74,7 @@ func TestSkillAdapterFixture(t *testing.T) {
 
 	status, contents := httpJSON(t, http.MethodGet, base+"/skills/order-management/contents", "")
 	checkEq(t, status, 200, "contents")
-	checkEq(t, mustJSON(contents), `{"files":[{"path":"docs/overview.json","size":7,"type":"application/json"},`+
+	checkEq(t, jsonOf(t, contents), `{"files":[{"path":"docs/overview.json","size":7,"type":"application/json"},`+
 		`{"path":"order-guide.md","size":9,"type":"text/markdown; charset=utf-8"}],"name":"order-management"}`, "contents")
 
 	resp, err := http.Get(base + "/skills/order-management/contents/docs/overview.json")
@@ -109,7 +109,7 @@ func TestSkillAdapterFixture(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	checkEq(t, mustJSON(names), `["docs/overview.json","order-guide.md"]`, "zip entries")
+	checkEq(t, jsonOf(t, names), `["docs/overview.json","order-guide.md"]`, "zip entries")
 
 	req, _ := http.NewRequest(http.MethodPost, base+"/skills", nil)
 	resp, err = http.DefaultClient.Do(req)
@@ -145,7 +145,7 @@ capability:
 	for _, d := range c.Exposes[0].Errors {
 		got = append(got, d.Message)
 	}
-	checkEq(t, mustJSON(got), mustJSON([]string{
+	checkEq(t, jsonOf(t, got), jsonOf(t, []string{
 		"skill tool `both` of skill `a` cannot define both `from` and `instruction`",
 		"skill tool `neither` of skill `a` must define either `from` or `instruction`",
 		"skill tool `instr` of skill `a` uses `instruction` but the skill has no `location`",
