@@ -49,6 +49,23 @@ func TestForwardRefuses(t *testing.T) {
 	}
 }
 
+// TestForwardRedirectLoop: a forward that meets a redirect loop fails as
+// a call does, with a transport error naming the loop and the hops remedy.
+func TestForwardRedirectLoop(t *testing.T) {
+	u := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path, http.StatusFound)
+	})
+	e := newEngine(t, parse(t, forwardFuzzDoc), u)
+	_, err := e.Forward(context.Background(), "f", ForwardRequest{Method: "GET", Path: "a"})
+	se := wantErr(t, err, spec.KindTransport, "transport: f.(forward): request failed: stopped after 10 redirects")
+	if se.Hint != "the upstream redirects in a loop or through too many hops" || se.Remedy != spec.RemedyHops {
+		t.Errorf("hint = %q, remedy = %v", se.Hint, se.Remedy)
+	}
+	if len(u.requests()) != 10 {
+		t.Errorf("%d requests, want 10", len(u.requests()))
+	}
+}
+
 // FuzzForward checks that any forwarded path, query and header value give
 // either a usage or request error, or a request below the base path with
 // no dot segment, the query as it came followed by the namespace's own

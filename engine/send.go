@@ -251,14 +251,16 @@ func (e *Engine) attemptError(err error, ctx, actx context.Context) *spec.Error 
 	if te.Timeout && ctx.Err() == nil {
 		te.Msg = fmt.Sprintf("timed out after %s waiting for the upstream", e.timeout)
 	}
-	if errors.Is(err, errTooManyRedirects) {
-		te.Hint, te.Remedy = "the upstream redirects in a loop or through too many hops", spec.RemedyHops
-	}
 	return te
 }
 
+// transportError is the error of a request the client could not complete
+// (an attempt of a call, a forward, a token request) under ctx.
 func transportError(err error, ctx context.Context) *spec.Error {
 	te := &spec.Error{Kind: spec.KindTransport, Err: err}
+	if errors.Is(err, errTooManyRedirects) {
+		te.Hint, te.Remedy = "the upstream redirects in a loop or through too many hops", spec.RemedyHops
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		te.Timeout = true
