@@ -214,15 +214,21 @@ func (e *Engine) redirectHop(req *http.Request, via []*http.Request, stopped boo
 	t.RedirectHop(h)
 }
 
+// attemptStart reports attempt n of a request to t, a CallTrace or nil,
+// and returns when it starts (the zero time when t is nil).
 func (t *CallTrace) attemptStart(e *Engine, pr *Prepared, n, of int) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
 	if t.AttemptStart != nil {
 		t.AttemptStart(AttemptStart{Operation: pr.ref, Attempt: n, Attempts: of, Method: pr.Method, URL: e.safeRawURL(pr.URL)})
 	}
 	return time.Now()
 }
 
+// attemptDone reports the end of attempt n to t, a CallTrace or nil.
 func (t *CallTrace) attemptDone(e *Engine, pr *Prepared, n, of int, start time.Time, status int, err error) {
-	if t.AttemptDone == nil {
+	if t == nil || t.AttemptDone == nil {
 		return
 	}
 	t.AttemptDone(AttemptDone{Operation: pr.ref, Attempt: n, Attempts: of, Method: pr.Method, URL: e.safeRawURL(pr.URL),

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/naftiko/naftiko/spec"
 )
@@ -62,10 +61,7 @@ func (e *Engine) Forward(ctx context.Context, ns string, fr ForwardRequest) (res
 	}
 	ct := e.callTrace(ctx)
 	ctx = e.traceSend(ctx)
-	var start time.Time
-	if ct != nil {
-		start = ct.attemptStart(e, pr, 1, 1)
-	}
+	start := ct.attemptStart(e, pr, 1, 1)
 	resp, err = e.exchange(ctx, pr)
 	if err != nil {
 		var se *spec.Error
@@ -74,13 +70,11 @@ func (e *Engine) Forward(ctx context.Context, ns string, fr ForwardRequest) (res
 		}
 		err = se
 	}
-	if ct != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		ct.attemptDone(e, pr, 1, 1, start, status, err)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
 	}
+	ct.attemptDone(e, pr, 1, 1, start, status, err)
 	return resp, err
 }
 

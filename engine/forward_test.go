@@ -66,6 +66,32 @@ func TestForwardRedirectLoop(t *testing.T) {
 	}
 }
 
+// TestForwardTrace: a forward is reported to the CallTrace as one attempt
+// of one, with the status it got, whatever that status.
+func TestForwardTrace(t *testing.T) {
+	u := newUpstream(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	e := newEngine(t, parse(t, forwardFuzzDoc), u)
+	var starts []AttemptStart
+	var dones []AttemptDone
+	ctx := WithCallTrace(context.Background(), &CallTrace{
+		AttemptStart: func(a AttemptStart) { starts = append(starts, a) },
+		AttemptDone:  func(d AttemptDone) { dones = append(dones, d) },
+	})
+	resp, err := e.Forward(ctx, "f", ForwardRequest{Method: "POST", Path: "a", RawQuery: "x=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	wantURL := u.URL + "/a?x=1&tenant=acme"
+	if len(starts) != 1 || starts[0] != (AttemptStart{Operation: "f.(forward)", Attempt: 1, Attempts: 1, Method: "POST", URL: wantURL}) {
+		t.Errorf("AttemptStart %+v", starts)
+	}
+	if len(dones) != 1 || dones[0].Operation != "f.(forward)" || dones[0].Attempt != 1 || dones[0].Attempts != 1 ||
+		dones[0].Method != "POST" || dones[0].URL != wantURL || dones[0].Status != http.StatusTeapot || dones[0].Err != nil {
+		t.Errorf("AttemptDone %+v", dones)
+	}
+}
+
 // FuzzForward checks that any forwarded path, query and header value give
 // either a usage or request error, or a request below the base path with
 // no dot segment, the query as it came followed by the namespace's own

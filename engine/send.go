@@ -42,17 +42,12 @@ func (e *Engine) Send(ctx context.Context, pr *Prepared) (res *Result, err error
 	made := 0
 	for n := 1; n <= attempts; n++ {
 		made = n
-		var start time.Time
-		if ct != nil {
-			start = ct.attemptStart(e, pr, n, attempts)
-		}
+		start := ct.attemptStart(e, pr, n, attempts)
 		status, header, body, wait, aerr := e.attempt(ctx, pr)
 		if aerr == nil && (status < 200 || status > 299) {
 			aerr = e.upstreamError(pr, status, header, body)
 		}
-		if ct != nil {
-			ct.attemptDone(e, pr, n, attempts, start, status, aerr)
-		}
+		ct.attemptDone(e, pr, n, attempts, start, status, aerr)
 		if aerr == nil {
 			return e.result(pr, status, header, body)
 		}
