@@ -247,6 +247,10 @@ type Expose struct {
 	Observability *Observability
 }
 
+// OverHTTP reports whether the adapter is served over HTTP on a port of
+// its own: every adapter but an MCP adapter on stdio.
+func (x *Expose) OverHTTP() bool { return x.Type != "mcp" || x.Transport != "stdio" }
+
 // Aggregate is a named group of reusable functions (alpha2 and later).
 type Aggregate struct {
 	Label     string

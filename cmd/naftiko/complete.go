@@ -147,11 +147,14 @@ func (a *app) completeBaseURI(cmd *cobra.Command, args []string, toComplete stri
 }
 
 // completePort completes --port with the namespaces of the document's
-// exposes adapters, followed by "=".
+// exposes adapters served over HTTP (the ones --port can move), followed
+// by "=".
 func (a *app) completePort(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	return completeNamespaces(args, toComplete, func(c *spec.Capability) (ns []string) {
 		for _, x := range c.Exposes {
-			ns = append(ns, x.Namespace)
+			if x.OverHTTP() {
+				ns = append(ns, x.Namespace)
+			}
 		}
 		return ns
 	})

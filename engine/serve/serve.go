@@ -307,7 +307,7 @@ func checkPorts(c *spec.Capability, cfg *config) error {
 	}
 	var names []string
 	for _, x := range c.Exposes {
-		if x.Type != "mcp" || x.Transport != "stdio" {
+		if x.OverHTTP() {
 			names = append(names, x.Namespace)
 		}
 	}
