@@ -59,7 +59,7 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 `)
 		// Every adapter, MCP over streamable HTTP; one retry, logged at
 		// debug level.
-		stderr := startServe(t, sc, nil, nil, append([]string{"serve", file, "-v", "--retries", "1"}, sc.extra...), func(addr func(ns string) string) {
+		stderr := startServe(t, sc.provs, nil, nil, append([]string{"serve", file, "-v", "--retries", "1"}, sc.extra...), func(addr func(ns string) string) {
 			rest, mcpPort, ctl := addr("api"), addr("tools"), addr("ctl")
 			for _, code := range []string{"401", "500"} {
 				for _, f := range []string{"json", "yaml", "xml", "text", "html"} {
@@ -111,7 +111,7 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 		}
 
 		// Only MCP, over streamable HTTP at --mcp-http.
-		stderr = startServe(t, sc, nil, nil, append([]string{"serve", file, "--mcp-http", "127.0.0.1:0", "-v", "--retries", "0"}, sc.extra...), func(addr func(string) string) {
+		stderr = startServe(t, sc.provs, nil, nil, append([]string{"serve", file, "--mcp-http", "127.0.0.1:0", "-v", "--retries", "0"}, sc.extra...), func(addr func(string) string) {
 			port := addr("tools")
 			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
 				&mcp.StreamableClientTransport{Endpoint: "http://" + port + "/mcp"}, nil)
@@ -127,7 +127,7 @@ func TestServeSecretsNeverPrinted(t *testing.T) {
 		inR, inW := io.Pipe()
 		outR, outW := io.Pipe()
 		var frames bytes.Buffer
-		stderr = startServe(t, sc, inR, outW, append([]string{"serve", file, "--mcp-stdio", "-v", "--retries", "0"}, sc.extra...), func(func(string) string) {
+		stderr = startServe(t, sc.provs, inR, outW, append([]string{"serve", file, "--mcp-stdio", "-v", "--retries", "0"}, sc.extra...), func(func(string) string) {
 			cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
 				&mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(outR, &frames)), Writer: inW}, nil)
 			if err != nil {
@@ -174,13 +174,13 @@ func toolErrors(t *testing.T, where string, cs *mcp.ClientSession, check func(wh
 	check(where+" argument error", text)
 }
 
-// startServe runs the command line args (a serve command) until use
-// returns, then cancels it as SIGINT would and returns its stderr. use is
+// startServe runs the command line args (a serve command), with the
+// given bind providers, until use returns, then cancels it as SIGINT would and returns its stderr. use is
 // given addr, which returns the address ("127.0.0.1:port") the adapter of
 // a namespace listens on (see served.addr).
-func startServe(t *testing.T, sc secretsCase, stdin io.Reader, stdout io.WriteCloser, args []string, use func(addr func(ns string) string)) string {
+func startServe(t *testing.T, provs map[string]binder.Provider, stdin io.Reader, stdout io.WriteCloser, args []string, use func(addr func(ns string) string)) string {
 	t.Helper()
-	srv := serveInBackground(t, sc.provs, stdin, stdout, args)
+	srv := serveInBackground(t, provs, stdin, stdout, args)
 	use(srv.addr)
 	return srv.stop()
 }

@@ -28,7 +28,7 @@ func TestTutorialThroughServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := append(tutorialArgs(t, c, file, backendURL), "-v")
-	stderr := startServe(t, secretsCase{}, nil, nil, args, func(addr func(string) string) {
+	stderr := startServe(t, nil, nil, nil, args, func(addr func(string) string) {
 		mcpURL := "http://" + addr("shipyard-tools") + "/mcp"
 		restURL := "http://" + addr("shipyard-api")
 		skillURL := "http://" + addr("shipyard-skills")
