@@ -42,7 +42,7 @@ func TestTutorialThroughServe(t *testing.T) {
 		if res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("MCP without a token: %d, want 401", res.StatusCode)
 		}
-		hc := mcpClient("sk-mcp-YYYYYYYYYYYY")
+		hc := mcpClient(mcpToken)
 		defer hc.CloseIdleConnections()
 		cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(context.Background(),
 			&mcp.StreamableClientTransport{Endpoint: mcpURL, HTTPClient: hc}, nil)
@@ -135,7 +135,7 @@ func TestTutorialThroughServe(t *testing.T) {
 			t.Errorf("unexpected request %s %s", r.Method, r.Path)
 		}
 	}
-	for _, secret := range []string{"dummy-token", "dummy-dockyard-key", "sk-mcp-YYYYYYYYYYYY"} {
+	for _, secret := range []string{"dummy-token", "dummy-dockyard-key", mcpToken} {
 		if strings.Contains(stderr, secret) {
 			t.Errorf("serve -v printed the secret %q", secret)
 		}

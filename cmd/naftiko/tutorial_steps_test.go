@@ -213,7 +213,7 @@ func TestTutorialStep3(t *testing.T) {
 		checkEq(t, last.Header.Get("Registry-Version"), "1.0.0-alpha2", "upstream Registry-Version")
 	})
 	t.Run("serverDiscoverShouldSucceedWithBindsAndAuth", func(t *testing.T) {
-		status, _ := rawRPC(t, tu.url(t, tu.mcpNS)+"/mcp", "server/discover", `{}`, "sk-mcp-YYYYYYYYYYYY")
+		status, _ := rawRPC(t, tu.url(t, tu.mcpNS)+"/mcp", "server/discover", `{}`, mcpToken)
 		checkEq(t, status, 200, "server/discover status")
 	})
 	t.Run("bearerAuthFromFileBindingShouldAcceptCorrectTokenAndRejectWrong", func(t *testing.T) {
@@ -221,7 +221,7 @@ func TestTutorialStep3(t *testing.T) {
 		for _, c := range []struct {
 			token string
 			want  int
-		}{{"sk-mcp-YYYYYYYYYYYY", http.StatusOK}, {"wrong-token", http.StatusUnauthorized}, {"", http.StatusUnauthorized}} {
+		}{{mcpToken, http.StatusOK}, {"wrong-token", http.StatusUnauthorized}, {"", http.StatusUnauthorized}} {
 			status, _ := rawRPC(t, u, "server/discover", `{}`, c.token)
 			checkEq(t, status, c.want, "server/discover status with token "+c.token)
 		}

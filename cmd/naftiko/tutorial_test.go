@@ -38,6 +38,10 @@ type tutorial struct {
 	token string
 }
 
+// mcpToken is the MCP adapters' bearer token, mcp-server-token of the
+// tutorial's shared/secrets.yaml.
+const mcpToken = "sk-mcp-YYYYYYYYYYYY"
+
 // mockHost is where the tutorial expects Microcks.
 const mockHost = "http://localhost:8080"
 
@@ -77,7 +81,7 @@ func startTutorial(t *testing.T, n int) *tutorial {
 		if x.Type == "mcp" && tu.mcpNS == "" {
 			tu.mcpNS = x.Namespace
 			if x.Auth != nil {
-				tu.token = "sk-mcp-YYYYYYYYYYYY" // mcp-server-token of shared/secrets.yaml
+				tu.token = mcpToken
 			}
 		}
 	}
