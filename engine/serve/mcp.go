@@ -256,7 +256,7 @@ func (s *Server) toolInputs(el *element) []toolInput {
 	b := el.Behavior
 	if el.Target != nil {
 		addRefs(b.With, targetInputs(el.Target.Inputs))
-		if len(b.With) == 0 && len(el.Inputs) == 0 {
+		if program.TakesTargetInputs(el.Inputs, b) {
 			for _, in := range el.Target.Inputs {
 				if !has(in.Name) {
 					out = append(out, toolInput{name: in.Name, typ: in.Type, desc: in.Description, required: in.Required})

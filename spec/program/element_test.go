@@ -45,6 +45,7 @@ capability:
     - name: direct
       description: One call.
       call: shop.getItem
+      inputParameters: [{name: verbose, type: boolean}]
 `
 
 // compileChain compiles elementDoc and its tool `chain`.

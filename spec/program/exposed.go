@@ -56,6 +56,10 @@ func (p *Program) listExposes(c *spec.Capability) {
 		case "mcp":
 			for _, t := range x.Tools {
 				add("MCP tool `"+t.Name+"`", t.Name, t.Description, x.Namespace, t.InputParameters, "", &t.Behavior)
+				if op := p.Lookup(t.Behavior.Target); op != nil && TakesTargetInputs(t.InputParameters, &t.Behavior) {
+					x := p.exposed[len(p.exposed)-1]
+					x.inputs = append(x.inputs, op.InputNames...)
+				}
 			}
 			for _, r := range x.MCPResources {
 				if r.Location == "" {
@@ -69,6 +73,14 @@ func (p *Program) listExposes(c *spec.Capability) {
 			add("aggregate function `"+f.Name+"`", f.Name, f.Description, g.Namespace, f.InputParameters, "", &f.Behavior)
 		}
 	}
+}
+
+// TakesTargetInputs reports whether an MCP tool whose declared inputs are
+// params offers its call target's inputs as its own: a tool with neither
+// `with` nor inputParameters (README, "MCP"). Serving builds the tool's
+// input schema from them and lint counts them as supplied.
+func TakesTargetInputs(params []*spec.ExposedParam, b *spec.Behavior) bool {
+	return b.Target != nil && len(b.With) == 0 && len(params) == 0
 }
 
 // Element returns the compiled element whose behaviour is b (a REST
