@@ -383,7 +383,7 @@ func (s *Server) build() {
 			m := s.newMCP(x)
 			s.traceMCP(m.srv)
 			u.mcp = m.srv
-			if x.Transport == "stdio" {
+			if !x.OverHTTP() {
 				if stdioSeen {
 					s.adapterErrs = append(s.adapterErrs, &spec.Error{Kind: spec.KindSpec, Pos: x.Pos,
 						Msg: fmt.Sprintf("mcp adapter %s: only one stdio MCP adapter can run", x.Namespace)})
