@@ -86,7 +86,7 @@ func (a *app) opsElementErrors(c *spec.Capability, ops []*engine.Operation) erro
 // consumes section at all (naftiko 1.0.0-alpha1 "tools" and "servers"
 // describe what is exposed, not what is called).
 func (a *app) explainNoOps(file string, c *spec.Capability) {
-	fmt.Fprintf(a.stderr, "naftiko: warning: %s has no operation to call:\n", file)
+	a.warnf("%s has no operation to call:", file)
 	reasons := 0
 	for _, d := range c.Diagnostics {
 		if strings.HasPrefix(d.Rule, "import-") {

@@ -273,8 +273,8 @@ func (a *app) printRequest(ctx context.Context, e *engine.Engine, op *engine.Ope
 		return outputError(err)
 	}
 	if strings.Contains(b.String(), binder.Mask) {
-		fmt.Fprintln(a.stderr, "naftiko: warning: --curl: "+binder.Mask+" stands for a secret the command cannot read from the environment "+
-			"(from a key file, a provider or --base-uri, or percent-encoded in the path); put it in before running the command")
+		a.warnf("--curl: %s stands for a secret the command cannot read from the environment "+
+			"(from a key file, a provider or --base-uri, or percent-encoded in the path); put it in before running the command", binder.Mask)
 	}
 	return nil
 }
@@ -327,7 +327,7 @@ func (a *app) runEngineOptions(ctx context.Context, f *runFlags) (opts []engine.
 	if f.verbose {
 		opts = append(opts, engine.WithTrace(a.stderr), engine.WithLogger(verboseLogger(a.stderr)))
 	} else {
-		opts = append(opts, engine.WithLogger(warnLogger(a.stderr)))
+		opts = append(opts, engine.WithLogger(warnLogger(a.stderr, a.colorOn(a.stderr))))
 	}
 	return opts, envSet, nil
 }
@@ -430,7 +430,7 @@ func (a *app) checkCallerInputs(op *engine.Operation, hasBody bool, given []stri
 				e.Hint = "the file declares " + name + " as a path input without using it; drop the --param or fix the path"
 				return e
 			}
-			fmt.Fprintf(a.stderr, "naftiko: warning: %s: %s\n", op.Ref, msg)
+			a.warnf("%s: %s", op.Ref, msg)
 		}
 	}
 	return nil
@@ -579,7 +579,7 @@ func (a *app) curlPreamble(p *engine.Prepared, set *binder.EnvFileSet, files []s
 		if f := set.File(k); f != "" {
 			used[f] = append(used[f], k)
 			if v, _ := set.Lookup(k); strings.ContainsAny(v, " \t\n\"'$`\\;&|<>()*?[]#!{}~") {
-				fmt.Fprintf(a.stderr, "naftiko: warning: --curl: the value of %s in %s holds characters a shell reads differently; write it in single quotes in the file\n", k, f)
+				a.warnf("--curl: the value of %s in %s holds characters a shell reads differently; write it in single quotes in the file", k, f)
 			}
 		}
 	}
@@ -606,14 +606,16 @@ func shellWord(s string) string {
 }
 
 // warnLogger prints the engine's warnings on w as "naftiko: warning:
-// OPERATION: message" lines, and nothing below warning level.
-func warnLogger(w io.Writer) *slog.Logger {
-	return slog.New(warnHandler{w: w})
+// OPERATION: message" lines ("warning" coloured when color is on), and
+// nothing below warning level.
+func warnLogger(w io.Writer, color bool) *slog.Logger {
+	return slog.New(warnHandler{w: w, prefix: warnPrefix(color)})
 }
 
 type warnHandler struct {
-	w     io.Writer
-	attrs []slog.Attr
+	w      io.Writer
+	prefix string
+	attrs  []slog.Attr
 }
 
 func (h warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
@@ -630,12 +632,12 @@ func (h warnHandler) Handle(_ context.Context, r slog.Record) error {
 		each(at)
 	}
 	r.Attrs(each)
-	_, err := fmt.Fprintf(h.w, "naftiko: warning: %s%s\n", op, r.Message)
+	_, err := fmt.Fprintf(h.w, "%s%s%s\n", h.prefix, op, r.Message)
 	return err
 }
 
 func (h warnHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return warnHandler{w: h.w, attrs: append(slices.Clip(h.attrs), as...)}
+	return warnHandler{w: h.w, prefix: h.prefix, attrs: append(slices.Clip(h.attrs), as...)}
 }
 
 func (h warnHandler) WithGroup(string) slog.Handler { return h }

@@ -148,19 +148,20 @@ func TestTerminalColourAndStatus(t *testing.T) {
 	}
 }
 
-// TestTerminalNoColor: NO_COLOR and --no-color keep the terminal layout
-// (indented JSON, status line) without any colour code.
+// TestTerminalNoColor: NO_COLOR, --no-color and TERM=dumb keep the
+// terminal layout (indented JSON, status line) without any colour code.
 func TestTerminalNoColor(t *testing.T) {
 	for _, tc := range []struct {
-		name, env string
-		args      []string
+		name, env, term string
+		args            []string
 	}{
-		{"NO_COLOR", "1", nil},
-		{"--no-color", "", []string{"--no-color"}},
+		{"NO_COLOR", "1", "xterm", nil},
+		{"--no-color", "", "xterm", []string{"--no-color"}},
+		{"TERM=dumb", "", "dumb", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("NO_COLOR", tc.env)
-			t.Setenv("TERM", "xterm")
+			t.Setenv("TERM", tc.term)
 			out, errw := openPTY(t), openPTY(t)
 			if code := ttyRun(t, "1", out.tty, errw.tty, tc.args...); code != 0 {
 				t.Fatalf("exit %d", code)
@@ -250,5 +251,49 @@ func TestTerminalYAML(t *testing.T) {
 	errw = openPTY(t)
 	if code := ttyRun(t, "1", &stdout, errw.tty, "-o", "yaml"); code != 0 || stdout.String() != plain {
 		t.Errorf("piped: exit %d stdout %q, want %q", code, stdout.String(), plain)
+	}
+}
+
+// TestTerminalPrefixes: on a terminal the "naftiko:" of an error is bold
+// red, its "hint:" cyan, and the "warning" of a warning yellow; with
+// NO_COLOR the same lines carry no escape.
+func TestTerminalPrefixes(t *testing.T) {
+	t.Setenv("TERM", "xterm")
+	file := filepath.Join(t.TempDir(), "unused.yaml")
+	if err := os.WriteFile(file, []byte(`naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - type: http
+    namespace: u
+    baseUri: https://u.test
+    resources:
+    - name: things
+      path: /things
+      operations:
+      - name: GetThings
+        inputParameters:
+        - {name: thing_id, in: path}
+        - {name: q, in: query, required: true}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, noColor := range []string{"", "1"} {
+		t.Setenv("NO_COLOR", noColor)
+		paintIf := func(style, s string) string { return paint(noColor == "", style, s) }
+		warn := "naftiko: " + paintIf(sgrYellow, "warning") + ": GetThings: --param thing_id: the path /things has no {thing_id} placeholder, so the value is not sent\n"
+		out, errw := openPTY(t), openPTY(t)
+		code := Main(context.Background(), []string{"run", file, "GetThings", "--param", "thing_id=1", "--dry-run"},
+			strings.NewReader(""), out.tty, errw.tty)
+		want := warn + paintIf(sgrBoldRed, "naftiko:") + " usage: GetThings: missing required parameter `q`\n" +
+			paintIf(sgrCyan, "hint:") + " pass --param q=…\n"
+		if got := errw.text(); code != 2 || got != want {
+			t.Errorf("NO_COLOR=%q: exit %d, stderr %q\nwant %q", noColor, code, got, want)
+		}
+		out, errw = openPTY(t), openPTY(t)
+		code = Main(context.Background(), []string{"run", file, "GetThings", "--param", "thing_id=1", "--param", "q=x", "--dry-run"},
+			strings.NewReader(""), out.tty, errw.tty)
+		if got := errw.text(); code != 0 || got != warn {
+			t.Errorf("NO_COLOR=%q: exit %d, stderr %q\nwant %q", noColor, code, got, warn)
+		}
 	}
 }

@@ -23,6 +23,17 @@ func (a *app) printWarnings(c *spec.Capability, src spec.OpRef, all bool) {
 	}
 }
 
+// warnPrefix is "naftiko: warning: ", the word coloured when color is on.
+func warnPrefix(color bool) string {
+	return "naftiko: " + paint(color, sgrYellow, "warning") + ": "
+}
+
+// warnf prints a warning of the command line on stderr:
+// "naftiko: warning: MESSAGE", coloured on a terminal like every warning.
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.stderr, warnPrefix(a.colorOn(a.stderr))+format+"\n", args...)
+}
+
 // callWarnings selects the diagnostics printed by printWarnings.
 //
 // An element's diagnostics are recognised by position: every adapter,
